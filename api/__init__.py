@@ -1,0 +1,1 @@
+"""The HTTP API and pages of talkarchive (imports ``ingest``; never the other way round)."""

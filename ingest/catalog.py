@@ -1,0 +1,166 @@
+"""The catalog: talks and the outbox of index changes (SQLAlchemy; SQLite by default).
+
+Every change the index must follow is written as an outbox row in the same transaction as the
+talk itself; the index writer drains the outbox and deletes a row only after Meilisearch has
+finished the task (at-least-once, never ahead of the catalog).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from .settings import Settings
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Talk(Base):
+    __tablename__ = "talks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    event: Mapped[str | None] = mapped_column(String(300), index=True)
+    date: Mapped[str | None] = mapped_column(String(10))
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    speakers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    town: Mapped[str | None] = mapped_column(String(200), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    description: Mapped[str | None] = mapped_column(Text)
+    duration: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default="ready")
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    original_name: Mapped[str] = mapped_column(String(500))
+    original_path: Mapped[str] = mapped_column(String(1000))
+    media_path: Mapped[str] = mapped_column(String(1000))
+    poster_path: Mapped[str | None] = mapped_column(String(1000))
+    has_video: Mapped[bool] = mapped_column(Boolean, default=True)
+    segment_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+    def public_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "event": self.event,
+            "date": self.date,
+            "year": self.year,
+            "town": self.town,
+            "speakers": list(self.speakers or []),
+            "language": self.language,
+            "description": self.description,
+            "duration": round(self.duration, 3),
+            "status": self.status,
+            "published": self.published,
+            "segment_count": self.segment_count,
+        }
+
+
+class Outbox(Base):
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    talk_id: Mapped[str] = mapped_column(String(32), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # "upsert" | "delete"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Catalog:
+    def __init__(self, settings: Settings) -> None:
+        url = settings.catalog_url
+        if url.startswith("sqlite"):
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def get(self, talk_id: str) -> Talk | None:
+        with self._sessions() as session:
+            return session.get(Talk, talk_id)
+
+    def by_hash(self, content_hash: str) -> Talk | None:
+        with self._sessions() as session:
+            return session.query(Talk).filter_by(content_hash=content_hash).one_or_none()
+
+    def talks(self, ids: list[str] | None = None) -> list[Talk]:
+        with self._sessions() as session:
+            query = session.query(Talk)
+            if ids is not None:
+                query = query.filter(Talk.id.in_(ids))
+            return list(query.order_by(Talk.date.desc(), Talk.title).all())
+
+    def pending_outbox(self, limit: int = 100) -> list[Outbox]:
+        with self._sessions() as session:
+            return list(session.query(Outbox).order_by(Outbox.id).limit(limit).all())
+
+    def outbox_high_water(self) -> int:
+        with self._sessions() as session:
+            return int(session.scalar(select(func.max(Outbox.id))) or 0)
+
+    def outbox_done(self, row_id: int, *, only: bool = False) -> None:
+        """Delete outbox rows up to ``row_id`` (or only that row)."""
+        with self.session() as session:
+            cond = Outbox.id == row_id if only else Outbox.id <= row_id
+            session.execute(delete(Outbox).where(cond))
+
+    def meta_get(self, key: str) -> str | None:
+        with self._sessions() as session:
+            row = session.get(Meta, key)
+            return row.value if row else None
+
+    def meta_set(self, key: str, value: str) -> None:
+        with self.session() as session:
+            session.merge(Meta(key=key, value=value))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,54 @@
+"""One exception tree; every error the user can cause has a code, a message and an HTTP status."""
+
+from __future__ import annotations
+
+
+class TalkarchiveError(Exception):
+    """Base of every error the archive reports to a user (CLI line or HTTP JSON)."""
+
+    code = "internal_error"
+    status = 500
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class InputError(TalkarchiveError):
+    code = "bad_input"
+    status = 400
+
+
+class MediaError(InputError):
+    """The file is not usable media (not media, truncated, no audio, empty)."""
+
+    code = "bad_media"
+    status = 422
+
+
+class NotFound(TalkarchiveError):
+    code = "not_found"
+    status = 404
+
+
+class SearchUnavailable(TalkarchiveError):
+    """Meilisearch cannot be reached or answered with a server error."""
+
+    code = "search_unavailable"
+    status = 503
+
+
+class SearchError(TalkarchiveError):
+    """Meilisearch rejected a request; ``code`` is Meilisearch's own error code."""
+
+    status = 502
+
+
+class ModelError(TalkarchiveError):
+    code = "model_unavailable"
+    status = 503

@@ -1,0 +1,177 @@
+"""Media handling with ffmpeg: probe, 16 kHz mono audio, poster frame, web rendition."""
+
+from __future__ import annotations
+
+import shutil
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg  # type: ignore[import-untyped]
+
+from .errors import InputError, MediaError
+
+SAMPLE_RATE = 16000
+WEB_VIDEO_CODECS = {"h264"}
+WEB_AUDIO_CODECS = {"aac", "mp3"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    path: Path
+    duration: float
+    format_name: str
+    video_codec: str | None
+    audio_codec: str | None
+    width: int | None
+    height: int | None
+    audio_duration: float | None = None
+
+    @property
+    def has_video(self) -> bool:
+        return self.video_codec is not None
+
+    @property
+    def web_playable(self) -> bool:
+        """An MP4 with H.264/AAC (or an MP4/M4A audio file) plays in every browser as it is."""
+        if "mp4" not in self.format_name:
+            return False
+        if self.audio_codec not in WEB_AUDIO_CODECS:
+            return False
+        return self.video_codec is None or self.video_codec in WEB_VIDEO_CODECS
+
+
+def _stderr_reason(exc: ffmpeg.Error) -> str:
+    text = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+    lines = [ln for ln in text if ln.strip()]
+    return lines[-1].strip() if lines else "ffmpeg failed"
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file", code="not_found")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: empty file (0 bytes)", code="empty_file")
+
+
+def probe(path: Path) -> Probe:
+    """Read duration and streams; raise :class:`MediaError` when the file is not usable media."""
+    check_file(path)
+    try:
+        info = ffmpeg.probe(str(path))
+    except ffmpeg.Error as exc:
+        raise MediaError(f"{path}: not a readable media file ({_stderr_reason(exc)})") from None
+    streams = info.get("streams", [])
+    video = next(
+        (
+            s
+            for s in streams
+            if s.get("codec_type") == "video"
+            and not s.get("disposition", {}).get("attached_pic")
+        ),
+        None,
+    )
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if audio is None:
+        raise MediaError(f"{path}: no audio stream", code="no_audio")
+    try:
+        duration = float(info.get("format", {}).get("duration") or audio.get("duration") or 0)
+    except ValueError:
+        duration = 0.0
+    if duration <= 0:
+        raise MediaError(f"{path}: media has no duration", code="bad_media")
+    return Probe(
+        path=path,
+        duration=duration,
+        format_name=info.get("format", {}).get("format_name", ""),
+        video_codec=video.get("codec_name") if video else None,
+        audio_codec=audio.get("codec_name"),
+        width=int(video["width"]) if video and video.get("width") else None,
+        height=int(video["height"]) if video and video.get("height") else None,
+        audio_duration=_float(audio.get("duration")),
+    )
+
+
+def _float(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def extract_audio(media: Probe, out: Path) -> float:
+    """Write 16 kHz mono 16-bit WAV to ``out`` (streamed by ffmpeg, never held in memory).
+
+    Returns the decoded duration. A file that decodes to much less than its probed duration
+    (a truncated upload) is rejected.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        (
+            ffmpeg.input(str(media.path))
+            .output(str(out), ac=1, ar=SAMPLE_RATE, acodec="pcm_s16le", format="wav", vn=None)
+            .global_args("-nostdin", "-v", "error")
+            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
+        )
+    except ffmpeg.Error as exc:
+        out.unlink(missing_ok=True)
+        raise MediaError(f"{media.path}: audio cannot be decoded ({_stderr_reason(exc)})") from None
+    with wave.open(str(out), "rb") as wav:
+        decoded = wav.getnframes() / wav.getframerate()
+    expected = media.audio_duration or media.duration
+    if decoded < expected - max(1.0, 0.02 * expected):
+        out.unlink(missing_ok=True)
+        raise MediaError(
+            f"{media.path}: truncated file (audio ends at {decoded:.1f} s of "
+            f"{expected:.1f} s)",
+            code="truncated",
+        )
+    return decoded
+
+
+def make_poster(media: Probe, out: Path) -> bool:
+    """A JPEG frame from the video; False for audio-only media."""
+    if not media.has_video:
+        return False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    at = min(5.0, media.duration / 3)
+    try:
+        (
+            ffmpeg.input(str(media.path), ss=at)
+            .output(str(out), vframes=1, vf="scale=640:-2", **{"q:v": 4})
+            .global_args("-nostdin", "-v", "error")
+            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
+        )
+    except ffmpeg.Error:
+        return False
+    return out.exists() and out.stat().st_size > 0
+
+
+def make_web_rendition(media: Probe, out: Path) -> Path:
+    """The file the browser plays: the original when it already plays everywhere, else
+    H.264/AAC MP4 (AAC M4A for audio) with the index at the front (faststart)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if media.web_playable:
+        shutil.copyfile(media.path, out)
+        return out
+    args: dict[str, object] = {"acodec": "aac", "audio_bitrate": "128k", "movflags": "+faststart"}
+    if media.has_video:
+        args.update(vcodec="libx264", preset="veryfast", crf=23, pix_fmt="yuv420p",
+                    vf="scale=trunc(iw/2)*2:trunc(ih/2)*2", format="mp4")
+    else:
+        args.update(vn=None, format="mp4")
+    tmp = out.with_suffix(".part")
+    try:
+        (
+            ffmpeg.input(str(media.path))
+            .output(str(tmp), **args)
+            .global_args("-nostdin", "-v", "error")
+            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
+        )
+    except ffmpeg.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise MediaError(f"{media.path}: cannot make a web rendition ({_stderr_reason(exc)})") from None
+    tmp.replace(out)
+    return out

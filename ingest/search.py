@@ -1,0 +1,160 @@
+"""Search: talks ranked by their best hit, each with its matching segments and the second
+the first matched word was said. ``talkarchive search --json`` and ``GET /api/search`` both
+return :func:`search`'s object."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import catalog as cat
+from .errors import InputError
+from .german import fold
+from .index import FACETS
+from .meili import MeiliClient
+from .settings import Settings
+
+MAX_QUERY = 200
+PER_PAGE = 10
+SEGMENTS_PER_TALK = 5
+_PRE, _POST = "\ue000", "\ue001"
+
+
+@dataclass
+class Filters:
+    event: str | None = None
+    year: int | None = None
+    town: str | None = None
+    speaker: str | None = None
+    language: str | None = None
+
+
+def quote(value: str) -> str:
+    """A Meilisearch filter string literal; the value cannot end the string or add operators."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def filter_expression(filters: Filters, *, staff: bool = False) -> list[str]:
+    parts = [] if staff else ["published = true"]
+    if filters.event:
+        parts.append(f"event = {quote(filters.event)}")
+    if filters.year is not None:
+        parts.append(f"year = {int(filters.year)}")
+    if filters.town:
+        parts.append(f"town = {quote(filters.town)}")
+    if filters.speaker:
+        parts.append(f"speakers = {quote(filters.speaker)}")
+    if filters.language:
+        parts.append(f"language = {quote(filters.language)}")
+    return parts
+
+
+def _at(formatted: str, word_starts: list[float], start: float) -> float:
+    """Start of the first matched word: count the words before the first highlight."""
+    pos = formatted.find(_PRE)
+    if pos < 0 or not word_starts:
+        return start
+    before = formatted[:pos].replace(_POST, "")
+    index = len(before.split())
+    if before and not before[-1].isspace():
+        index -= 1  # the match begins inside a word (a prefix match on a compound's part)
+    index = max(0, min(index, len(word_starts) - 1))
+    return word_starts[index]
+
+
+def _highlight(formatted: str) -> str:
+    return html.escape(formatted, quote=False).replace(_PRE, "<mark>").replace(_POST, "</mark>")
+
+
+def search(
+    settings: Settings,
+    client: MeiliClient,
+    catalog: cat.Catalog,
+    query: str,
+    filters: Filters | None = None,
+    page: int = 1,
+    *,
+    staff: bool = False,
+    per_page: int = PER_PAGE,
+) -> dict[str, Any]:
+    query = query.strip()
+    if len(query) > MAX_QUERY:
+        raise InputError(f"query is longer than {MAX_QUERY} characters", code="query_too_long")
+    if page < 1 or page > 1000:
+        raise InputError("page must be between 1 and 1000", code="bad_page")
+    filters = filters or Filters()
+    q = fold(query)
+    base_filter = filter_expression(filters, staff=staff)
+    uid = settings.meili_index
+    first = client.request(
+        "POST",
+        f"/indexes/{uid}/search",
+        json={
+            "q": q,
+            "filter": base_filter,
+            "distinct": "talk_id",
+            "page": page,
+            "hitsPerPage": per_page,
+            "facets": FACETS,
+            "attributesToRetrieve": ["talk_id"],
+        },
+    )
+    talk_ids = [hit["talk_id"] for hit in first["hits"]]
+    segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
+    if talk_ids and q:
+        queries = [
+            {
+                "indexUid": uid,
+                "q": q,
+                "filter": [*base_filter, f"talk_id = {quote(t)}"],
+                "limit": SEGMENTS_PER_TALK,
+                "attributesToRetrieve": ["start", "end", "word_starts"],
+                "attributesToHighlight": ["text"],
+                "highlightPreTag": _PRE,
+                "highlightPostTag": _POST,
+            }
+            for t in talk_ids
+        ]
+        multi = client.request("POST", "/multi-search", json={"queries": queries})
+        for talk_id, result in zip(talk_ids, multi["results"], strict=True):
+            for hit in result["hits"]:
+                formatted = hit["_formatted"]["text"]
+                at = round(_at(formatted, hit.get("word_starts", []), hit["start"]), 2)
+                segments[talk_id].append(
+                    {
+                        "start": hit["start"],
+                        "end": hit["end"],
+                        "at": at,
+                        "text": _highlight(formatted),
+                        "url": f"/talks/{talk_id}?t={at:g}",
+                    }
+                )
+    rows = {t.id: t for t in catalog.talks(talk_ids)} if talk_ids else {}
+    talks = []
+    for talk_id in talk_ids:
+        talk = rows.get(talk_id)
+        if talk is None:
+            continue  # deleted from the catalog; the outbox removes its documents
+        talks.append(
+            {
+                "id": talk.id,
+                "title": talk.title,
+                "event": talk.event,
+                "date": talk.date,
+                "town": talk.town,
+                "speakers": list(talk.speakers or []),
+                "poster_url": f"/api/talks/{talk.id}/poster.jpg" if talk.poster_path else None,
+                "segments": segments[talk_id],
+            }
+        )
+    total = int(first.get("totalHits", len(talks)))
+    return {
+        "query": query,
+        "total": total,
+        "page": page,
+        "pages": math.ceil(total / per_page) if total else 0,
+        "talks": talks,
+        "facets": first.get("facetDistribution", {}),
+    }

@@ -1,0 +1,78 @@
+"""The one settings object (environment prefix ``TALKARCHIVE_``), built once and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting the archive reads. Documented one by one in README.md (a test checks that)."""
+
+    model_config = SettingsConfigDict(env_prefix="TALKARCHIVE_", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Everything the archive stores lives below it.")
+    cache_dir: Path = Field(
+        Path.home() / ".cache" / "talkarchive",
+        description="Verified model files and the Meilisearch binary, shared by archives.",
+    )
+    meili_url: str = Field("http://127.0.0.1:7700", description="Meilisearch base URL.")
+    meili_master_key: str | None = Field(
+        None, description="Meilisearch master key; generated and kept below DATA_DIR when unset."
+    )
+    meili_index: str = Field("segments", description="Name of the segment index.")
+    engine: Literal["faster-whisper", "openai-whisper"] = Field(
+        "faster-whisper", description="Transcription engine."
+    )
+    model: str = Field("base", description="Whisper model size or a path to model files.")
+    device: Literal["cpu", "cuda"] = Field("cpu", description="Where the engine runs.")
+    compute_type: str = Field(
+        "auto", description="CTranslate2 compute type; auto is int8 on CPU, float16 on CUDA."
+    )
+    language: str = Field("de", description="Default spoken language of a talk.")
+    beam_size: int = Field(5, ge=1, le=10, description="Beam size for decoding.")
+    batch_size: int = Field(
+        8, ge=0, description="Batch size of the batched pipeline for long recordings; 0 turns it off."
+    )
+    batch_min_seconds: float = Field(
+        120.0, description="Recordings at least this long use the batched pipeline."
+    )
+    chunk_seconds: float = Field(
+        900.0, gt=60, description="Audio is fed to the engine in chunks of at most this length."
+    )
+    cpu_threads: int = Field(0, ge=0, description="Engine CPU threads; 0 uses every core.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the catalog; default SQLite below DATA_DIR."
+    )
+    queue_url: str | None = Field(None, description="Queue URL (Huey); default SQLite below DATA_DIR.")
+    index_batch_size: int = Field(
+        2000, ge=1, description="Documents per request when the index is written."
+    )
+
+    @property
+    def catalog_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.sqlite3').resolve()}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.data_dir / "transcripts"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    def resolved_compute_type(self) -> str:
+        if self.compute_type != "auto":
+            return self.compute_type
+        return "float16" if self.device == "cuda" else "int8"

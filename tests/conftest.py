@@ -1,0 +1,123 @@
+"""Shared fixtures. Unit tests need none of these; end-to-end tests get a real Meilisearch
+(the pinned binary on a free 127.0.0.1 port) and run the real ``talkarchive`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest import meili, models
+from ingest.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+TALKS = SHARED / "talks_de"
+CLI = Path(sys.executable).parent / "talkarchive"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def needs_shared() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not TALKS.is_dir(), reason=f"{SHARED} is absent (not in a user's clone)")
+
+
+@pytest.fixture(scope="session")
+def installed() -> Settings:
+    """The model and Meilisearch binary that `make test` installs."""
+    settings = Settings()
+    try:
+        models.resolve(settings)
+    except Exception as exc:  # noqa: BLE001
+        pytest.exit(f"{exc} (run `make test`, which installs it)", returncode=1)
+    if not meili.binary_path(settings).exists():
+        pytest.exit("Meilisearch is not installed (run `make test`, which installs it)", 1)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def meili_server(installed: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Meilisearch for the whole session; yields its URL. Its key is in the env dict."""
+    data = tmp_path_factory.mktemp("meili")
+    url = f"http://127.0.0.1:{free_port()}"
+    settings = Settings(data_dir=data, meili_url=url, meili_master_key=MASTER_KEY)
+    server = meili.ManagedMeili(settings)
+    server.start()
+    yield url
+    server.stop()
+
+
+MASTER_KEY = "test-master-key-" + "0123456789abcdef"
+
+
+@dataclass
+class Archive:
+    """One archive (data dir + its own index) on the session's Meilisearch."""
+
+    data_dir: Path
+    env: dict[str, str]
+
+    def settings(self) -> Settings:
+        return Settings(
+            data_dir=self.data_dir,
+            meili_url=self.env["TALKARCHIVE_MEILI_URL"],
+            meili_master_key=self.env.get("TALKARCHIVE_MEILI_MASTER_KEY"),
+            meili_index=self.env["TALKARCHIVE_MEILI_INDEX"],
+            engine=self.env.get("TALKARCHIVE_ENGINE", "faster-whisper"),  # type: ignore[arg-type]
+        )
+
+    def run(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [str(CLI), *args], capture_output=True, text=True, env={**self.env, **env},
+            timeout=600,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"talkarchive {' '.join(args)} exited {result.returncode}\n{result.stderr}"
+            )
+        return result
+
+    def search(self, query: str) -> dict:  # type: ignore[type-arg]
+        return json.loads(self.run("search", query, "--json").stdout)
+
+
+_counter = iter(range(1000))
+
+
+def make_archive(tmp: Path, meili_url: str, **env: str) -> Archive:
+    data = tmp / "archive"
+    full = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TALKARCHIVE_")},
+        "TALKARCHIVE_DATA_DIR": str(data),
+        "TALKARCHIVE_MEILI_URL": meili_url,
+        "TALKARCHIVE_MEILI_MASTER_KEY": MASTER_KEY,
+        "TALKARCHIVE_MEILI_INDEX": f"test{next(_counter)}_{os.getpid()}",
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        **env,
+    }
+    if "TALKARCHIVE_CACHE_DIR" in os.environ:
+        full["TALKARCHIVE_CACHE_DIR"] = os.environ["TALKARCHIVE_CACHE_DIR"]
+    return Archive(data, full)
+
+
+@pytest.fixture
+def archive(meili_server: str, tmp_path: Path) -> Archive:
+    return make_archive(tmp_path, meili_server)
+
+
+def truth_sentence(name: str, word: str) -> dict:  # type: ignore[type-arg]
+    truth = json.loads((TALKS / f"{name}.truth.json").read_text())
+    return next(s for s in truth["sentences"] if word in s["text"])
