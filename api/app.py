@@ -60,7 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
         talk = request.app.state.catalog.get(talk_id)
         if talk is None or talk.status != "ready" or not talk.published:
             raise NotFound(f"no talk {talk_id!r}")
-        return talk  # type: ignore[no-any-return]
+        return talk
 
     @app.get("/api/health")
     def health(request: Request) -> dict[str, str]:

@@ -129,7 +129,7 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
             except TalkarchiveError as exc:
                 failed += 1
                 message = exc.message if str(path) in exc.message else f"{path}: {exc.message}"
-                err.print(f"error: {message}", markup=False, highlight=False)
+                click.echo(f"error: {message}", err=True)
                 continue
             talk = result.talk
             state = "transcribed" if result.created else "already in the archive"
@@ -141,9 +141,8 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
                 if done and not quiet:
                     err.print(f"indexed {done} talk(s)", highlight=False)
         except SearchUnavailable as exc:
-            err.print(f"warning: transcripts are kept but not yet searchable: {exc.message}; "
-                      "run `talkarchive reindex` once Meilisearch is back", markup=False,
-                      highlight=False)
+            click.echo(f"warning: transcripts are kept but not yet searchable: {exc.message}; "
+                       "run `talkarchive reindex` once Meilisearch is back", err=True)
             sys.exit(EXIT_INDEX_PENDING)
     if failed:
         sys.exit(EXIT_ERROR)
@@ -308,11 +307,12 @@ def demo(ctx: Context, quiet: bool) -> None:
                                      speakers=list(talk.speakers), town=talk.town)
             with _progress(quiet) as bar:
                 task = bar.add_task(talk.title, total=1.0)
-                pipeline.ingest_file(
-                    settings, catalog, path, meta,
-                    lambda s, d, t, task=task, bar=bar: bar.update(task, completed=d,
-                                                                   total=t or 1.0),
-                )
+
+                def report(stage: str, done: float, total: float, task: Any = task,
+                           bar: Progress = bar) -> None:
+                    bar.update(task, completed=done, total=total or 1.0)
+
+                pipeline.ingest_file(settings, catalog, path, meta, report)
             path.unlink()
         with meili.connect(settings) as client:
             index.drain_outbox(settings, client, catalog)
@@ -344,7 +344,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except TalkarchiveError as exc:
-        err.print(f"error: {exc.message}", markup=False, highlight=False)
+        click.echo(f"error: {exc.message}", err=True)
         sys.exit(2 if isinstance(exc, InputError) else EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -165,8 +165,8 @@ def write_openai_checkpoint(model_dir: Path, out: Path) -> None:
 def load_openai_model(checkpoint: Path, device: str = "cpu") -> Any:
     """Load a converted checkpoint into openai-whisper with its alignment heads set."""
     import torch
-    import whisper  # type: ignore[import-untyped]
-    from whisper.model import ModelDimensions, Whisper  # type: ignore[import-untyped]
+    import whisper
+    from whisper.model import ModelDimensions, Whisper
 
     ckpt = torch.load(checkpoint, map_location=device, weights_only=True)
     model = Whisper(ModelDimensions(**ckpt["dims"]))

@@ -13,7 +13,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-import ffmpeg  # type: ignore[import-untyped]
+import ffmpeg
 
 from .errors import TalkarchiveError
 

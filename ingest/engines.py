@@ -41,6 +41,7 @@ class TranscribeOptions:
     language: str = "de"
     beam_size: int = 5
     vad_filter: bool = True
+    vad_speech_pad_ms: int = 800
     batch_size: int = 0
     initial_prompt: str | None = None
     hotwords: str | None = None
@@ -82,6 +83,7 @@ class FasterWhisperEngine:
             beam_size=options.beam_size,
             word_timestamps=True,
             vad_filter=options.vad_filter,
+            vad_parameters={"speech_pad_ms": options.vad_speech_pad_ms},
             initial_prompt=options.initial_prompt,
             hotwords=options.hotwords,
         )
@@ -116,17 +118,19 @@ class OpenAIWhisperEngine:
 
             self.model = load_openai_model(files.openai_checkpoint, device)
         else:
-            import whisper  # type: ignore[import-untyped]
+            import whisper
 
             self.model = whisper.load_model(files.name, device=device)
 
     def transcribe_chunk(
         self, audio: np.ndarray, options: TranscribeOptions, progress: Progress
     ) -> list[Word]:
-        from faster_whisper.vad import SpeechTimestampsMap, get_speech_timestamps
+        from faster_whisper.vad import SpeechTimestampsMap, VadOptions, get_speech_timestamps
 
         if options.vad_filter:
-            speech = get_speech_timestamps(audio)
+            speech = get_speech_timestamps(
+                audio, VadOptions(speech_pad_ms=options.vad_speech_pad_ms)
+            )
             if not speech:
                 return []
             mapping = SpeechTimestampsMap(speech, SAMPLE_RATE)
@@ -210,6 +214,10 @@ def read_chunks(wav_path: Path, chunk_seconds: float) -> Iterator[tuple[float, n
                 return
 
 
+def _no_progress(_seconds: float) -> None:
+    pass
+
+
 @dataclass
 class EngineResult:
     segments: list[Segment]
@@ -227,9 +235,13 @@ def transcribe_wav(
     """Run the engine over the whole recording and cut the words into sentence segments."""
     started = time.perf_counter()
     words: list[Word] = []
-    report = progress or (lambda _t: None)
+    report: Progress = progress or _no_progress
     for offset, audio in read_chunks(wav_path, chunk_seconds):
-        chunk_words = engine.transcribe_chunk(audio, options, lambda t, o=offset: report(o + t))
+
+        def shifted(t: float, o: float = offset) -> None:
+            report(o + t)
+
+        chunk_words = engine.transcribe_chunk(audio, options, shifted)
         words.extend(
             Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word, w.probability)
             for w in chunk_words

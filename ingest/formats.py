@@ -68,9 +68,6 @@ def to_json(transcript: Transcript, talk: dict[str, Any]) -> str:
     data = transcript.to_dict()
     segments = []
     for seg in data["segments"]:
-        seg["words"] = [
-            {"start": w["start"], "end": w["end"], "word": w["word"]} for w in seg["words"]
-        ]
         segments.append(seg)
     doc = {
         "talk": talk,

@@ -7,7 +7,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-import ffmpeg  # type: ignore[import-untyped]
+import ffmpeg
 
 from .errors import InputError, MediaError
 
@@ -41,10 +41,11 @@ class Probe:
         return self.video_codec is None or self.video_codec in WEB_VIDEO_CODECS
 
 
-def _stderr_reason(exc: ffmpeg.Error) -> str:
+def _stderr_reason(exc: ffmpeg.Error, path: Path) -> str:
     text = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-    lines = [ln for ln in text if ln.strip()]
-    return lines[-1].strip() if lines else "ffmpeg failed"
+    lines = [ln.strip() for ln in text if ln.strip()]
+    reason = lines[-1] if lines else "ffmpeg failed"
+    return reason.removeprefix(f"{path}: ")
 
 
 def check_file(path: Path) -> None:
@@ -62,7 +63,7 @@ def probe(path: Path) -> Probe:
     try:
         info = ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
-        raise MediaError(f"{path}: not a readable media file ({_stderr_reason(exc)})") from None
+        raise MediaError(f"{path}: not a readable media file ({_stderr_reason(exc, path)})") from None
     streams = info.get("streams", [])
     video = next(
         (
@@ -117,7 +118,7 @@ def extract_audio(media: Probe, out: Path) -> float:
         )
     except ffmpeg.Error as exc:
         out.unlink(missing_ok=True)
-        raise MediaError(f"{media.path}: audio cannot be decoded ({_stderr_reason(exc)})") from None
+        raise MediaError(f"{media.path}: audio cannot be decoded ({_stderr_reason(exc, media.path)})") from None
     with wave.open(str(out), "rb") as wav:
         decoded = wav.getnframes() / wav.getframerate()
     expected = media.audio_duration or media.duration
@@ -172,6 +173,6 @@ def make_web_rendition(media: Probe, out: Path) -> Path:
         )
     except ffmpeg.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise MediaError(f"{media.path}: cannot make a web rendition ({_stderr_reason(exc)})") from None
+        raise MediaError(f"{media.path}: cannot make a web rendition ({_stderr_reason(exc, media.path)})") from None
     tmp.replace(out)
     return out

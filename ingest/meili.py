@@ -15,7 +15,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -92,7 +92,7 @@ def binary_path(settings: Settings) -> Path:
     return settings.cache_dir / "bin" / f"meilisearch-{MEILI_VERSION}"
 
 
-def fetch_binary(settings: Settings, log=print) -> Path:  # type: ignore[no-untyped-def]
+def fetch_binary(settings: Settings, log: Callable[[str], None] = print) -> Path:
     """Install the pinned Meilisearch binary into the cache, verified by sha256 (idempotent)."""
     target = binary_path(settings)
     if target.exists() and sha256_file(target) == MEILI_SHA256:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def _download_parts(dest: Path) -> list[Path]:
     return folders
 
 
-def fetch_base(settings: Settings, *, force: bool = False, log=print) -> ModelFiles:  # type: ignore[no-untyped-def]
+def fetch_base(settings: Settings, *, force: bool = False, log: Callable[[str], None] = print) -> ModelFiles:
     """Install the base model into the cache (idempotent) and return its files."""
     target = model_dir(settings, "base")
     model_bin = target / "model.bin"

@@ -53,17 +53,17 @@ def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # t
                       "Smart Cities 2025", "--date", "2025-09-18", "--town", "Olpe",
                       "--speaker", "Jonas Weber")
     talk_id = out.stdout.split()[0]
-    result = archive.search("Feuerwehr")
+    result = archive.search("Internet")
     assert result["talks"] and result["talks"][0]["id"] == talk_id
     seg = result["talks"][0]["segments"][0]
-    sentence = next(s for s in timed if "Feuerwehr" in s.text)
+    sentence = next(s for s in timed if "Internet" in s.text)
     assert sentence.start - 1 <= seg["at"] <= sentence.end + 1
     assert "<mark>" in seg["text"] and seg["url"] == f"/talks/{talk_id}?t={seg['at']:g}"
     assert result["facets"]["town"] == {"Olpe": 1}
 
     # `at` is the start of the matched word in the stored transcript
     stored = load(archive.data_dir / "transcripts" / f"{talk_id}.json")
-    words = [w for s in stored.segments for w in s.words if "feuerwehr" in w.word.lower()]
+    words = [w for s in stored.segments for w in s.words if "internet" in w.word.lower()]
     assert words and abs(words[0].start - seg["at"]) <= 0.5
     assert stored.provenance.engine == "faster-whisper" and stored.provenance.model == "base"
     assert stored.provenance.options["language"] == "de"
@@ -95,7 +95,7 @@ def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # t
     # reindex rebuilds the same documents from the transcripts alone
     archive.run("reindex", "-q")
     assert index_count(archive) == docs == len(stored.segments)
-    assert archive.search("Feuerwehr")["talks"][0]["id"] == talk_id
+    assert archive.search("Internet")["talks"][0]["id"] == talk_id
 
 
 @needs_shared()
@@ -166,9 +166,9 @@ def test_meilisearch_unreachable_keeps_transcript(meili_server: str, tmp_path: P
     assert catalog_rows(down) == 1
 
     up = Archive(down.data_dir, {**down.env, "TALKARCHIVE_MEILI_URL": meili_server})
-    assert up.search("Feuerwehr")["talks"][0]["id"] == talk_id  # a fresh index is built
+    assert up.search("Internet")["talks"][0]["id"] == talk_id  # a fresh index is built
     up.run("reindex", "-q")
-    assert up.search("Feuerwehr")["talks"][0]["id"] == talk_id
+    assert up.search("Internet")["talks"][0]["id"] == talk_id
 
 
 def test_managed_meilisearch_is_started_and_stopped(tmp_path: Path, own_talk, installed) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +182,7 @@ def test_managed_meilisearch_is_started_and_stopped(tmp_path: Path, own_talk, in
     arch = Archive(arch.data_dir, env)
     arch.run("ingest", str(path), "-q")
     assert (arch.data_dir / "meili" / "master.key").exists()
-    assert arch.search("Feuerwehr")["total"] == 1
+    assert arch.search("Internet")["total"] == 1
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/health", timeout=1)
     status = arch.run("status", "--json")

@@ -1,4 +1,4 @@
-from ingest.search import _at, _highlight, Filters, filter_expression, quote
+from ingest.search import Filters, _at, _highlight, filter_expression, quote
 
 PRE, POST = "\ue000", "\ue001"
 

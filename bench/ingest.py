@@ -1,0 +1,158 @@
+"""Ingest benchmark: the whole pipeline against the bare engine, faster-whisper against
+openai-whisper, the real-time factor, and peak memory on a long recording made by looping a
+shared talk. Everything is measured in this one run, on the same files.
+
+    .venv/bin/python bench/ingest.py                 # the three shared talks, both engines
+    .venv/bin/python bench/ingest.py --long-minutes 60   # plus peak memory on 60 minutes
+
+Targets (README): pipeline <= 1.25 x engine; faster-whisper >= 4 x faster than openai-whisper
+at no worse WER; RTF <= 0.15 on 2 cores; peak memory <= 1.5 GB at 60 min and no more at 180.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jiwer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.wer import normalise  # noqa: E402
+from ingest import engines, media  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+
+TALKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "talks_de"
+CLI = Path(sys.executable).parent / "talkarchive"
+
+
+def truth_text(mp4: Path) -> str:
+    truth = json.loads(mp4.with_suffix(".truth.json").read_text())
+    return " ".join(s["text"] for s in truth["sentences"])
+
+
+def bare_engine(settings: Settings, files: list[Path]) -> tuple[float, list[str]]:
+    """The engine alone: model load plus transcription of each file, audio decoded by the engine."""
+    started = time.perf_counter()
+    texts = []
+    if settings.engine == "faster-whisper":
+        from faster_whisper import WhisperModel
+
+        model = WhisperModel(str(settings.models_dir / "base"), compute_type="int8")
+        for f in files:
+            segments, _ = model.transcribe(str(f), language="de", beam_size=5,
+                                           word_timestamps=True, vad_filter=True)
+            texts.append(" ".join(s.text for s in segments))
+    else:
+        from ingest.convert import load_openai_model
+
+        model = load_openai_model(settings.models_dir / "base" / "openai-whisper.pt")
+        for f in files:
+            result = model.transcribe(str(f), language="de", beam_size=5, best_of=5, fp16=False,
+                                      word_timestamps=True)
+            texts.append(result["text"])
+    return time.perf_counter() - started, texts
+
+
+def engine_in_pipeline(settings: Settings, files: list[Path]) -> tuple[float, list[str], float]:
+    """Our engine layer (chunked WAV, VAD, sentence cut) on the same files: seconds, texts, audio s."""
+    engines._load.cache_clear()
+    started = time.perf_counter()
+    engine = engines.load_engine(settings)
+    texts = []
+    audio = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            probe = media.probe(f)
+            wav = Path(tmp) / "a.wav"
+            media.extract_audio(probe, wav)
+            options = engines.options_for(settings, "de", probe.duration)
+            result = engines.transcribe_wav(engine, wav, probe.duration, options,
+                                            settings.chunk_seconds)
+            texts.append(" ".join(s.text for s in result.segments))
+            audio += probe.duration
+    return time.perf_counter() - started, texts, audio
+
+
+def whole_cli(files: list[Path], env: dict[str, str]) -> tuple[float, int]:
+    """`talkarchive ingest` as a user runs it, in a fresh archive: wall seconds, peak RSS KB."""
+    started = time.perf_counter()
+    subprocess.run([str(CLI), "ingest", "-q", *map(str, files)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def wer(refs: list[str], hyps: list[str]) -> float:
+    return float(jiwer.wer([normalise(r) for r in refs], [normalise(h) for h in hyps]))
+
+
+def make_long(minutes: float, folder: Path) -> Path:
+    src = TALKS / "keynote_austausch.mp4"
+    out = folder / f"long_{minutes:g}min.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-stream_loop", "-1", "-i", str(src), "-t",
+                    str(minutes * 60), "-c", "copy", "-y", str(out)], check=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--long-minutes", type=float, action="append", default=[])
+    parser.add_argument("--skip-openai", action="store_true")
+    args = parser.parse_args()
+    if not TALKS.exists():
+        sys.exit(f"{TALKS} is missing: the benchmark needs ../shared/data")
+    files = sorted(TALKS.glob("*.mp4"))
+    refs = [truth_text(f) for f in files]
+    base = Settings()
+    report: dict[str, object] = {"files": [f.name for f in files]}
+
+    t_bare, bare_texts = bare_engine(base, files)
+    t_layer, layer_texts, audio = engine_in_pipeline(base, files)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TALKARCHIVE_DATA_DIR": tmp,
+               "TALKARCHIVE_MEILI_URL": f"http://127.0.0.1:{7900 + os.getpid() % 90}"}
+        t_cli, _ = whole_cli(files, env)
+    report["faster-whisper"] = {
+        "audio_seconds": round(audio, 1),
+        "bare_engine_s": round(t_bare, 2),
+        "engine_layer_s": round(t_layer, 2),
+        "whole_cli_s": round(t_cli, 2),
+        "cli_over_engine": round(t_cli / t_bare, 3),
+        "rtf_engine": round(t_bare / audio, 4),
+        "rtf_cli": round(t_cli / audio, 4),
+        "wer_bare": round(wer(refs, bare_texts), 4),
+        "wer_pipeline": round(wer(refs, layer_texts), 4),
+    }
+    print(json.dumps(report, indent=1), flush=True)
+    if not args.skip_openai:
+        ow = Settings(engine="openai-whisper")
+        t_ow, ow_texts, _ = engine_in_pipeline(ow, files)
+        report["openai-whisper"] = {
+            "engine_layer_s": round(t_ow, 2),
+            "wer_pipeline": round(wer(refs, ow_texts), 4),
+            "faster_whisper_speedup": round(t_ow / t_layer, 2),
+        }
+    for minutes in args.long_minutes:
+        with tempfile.TemporaryDirectory() as tmp:
+            long = make_long(minutes, Path(tmp))
+            env = {**os.environ, "TALKARCHIVE_DATA_DIR": str(Path(tmp) / "a"),
+                   "TALKARCHIVE_MEILI_URL": f"http://127.0.0.1:{7990 - int(minutes) % 50}"}
+            t, rss_kb = whole_cli([long], env)
+            report[f"long_{minutes:g}min"] = {
+                "seconds": round(t, 1), "rtf": round(t / (minutes * 60), 4),
+                "peak_rss_mb_so_far": round(rss_kb / 1024),
+            }
+        print(json.dumps(report, indent=1), flush=True)
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
