@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ingest.errors import SearchUnavailable, TalkarchiveError
+from ingest.errors import TalkarchiveError
 
 
 def error_response(status: int, code: str, message: str,
@@ -19,8 +19,7 @@ def error_response(status: int, code: str, message: str,
 def install(app: FastAPI) -> None:
     @app.exception_handler(TalkarchiveError)
     async def archive_error(_request: Request, exc: TalkarchiveError) -> JSONResponse:
-        headers = {"Retry-After": "5"} if isinstance(exc, SearchUnavailable) else None
-        return error_response(exc.status, exc.code, exc.message, headers)
+        return error_response(exc.status, exc.code, exc.message, exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

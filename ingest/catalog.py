@@ -131,6 +131,23 @@ class Catalog:
                 query = query.filter(Talk.id.in_(ids))
             return list(query.order_by(Talk.date.desc(), Talk.title).all())
 
+    def list_talks(self, filters: Any, page: int, per_page: int,
+                   *, staff: bool = False) -> tuple[int, list[Talk]]:
+        """Ready talks matching ``filters`` (an ``ingest.search.Filters``), newest first."""
+        with self._sessions() as session:
+            query = session.query(Talk).filter(Talk.status == "ready")
+            if not staff:
+                query = query.filter(Talk.published.is_(True))
+            for name in ("event", "year", "town", "language"):
+                value = getattr(filters, name)
+                if value is not None:
+                    query = query.filter(getattr(Talk, name) == value)
+            talks = query.order_by(Talk.date.desc(), Talk.title).all()
+            if filters.speaker:
+                talks = [t for t in talks if filters.speaker in (t.speakers or [])]
+            start = (page - 1) * per_page
+            return len(talks), talks[start : start + per_page]
+
     def pending_outbox(self, limit: int = 100) -> list[Outbox]:
         with self._sessions() as session:
             return list(session.query(Outbox).order_by(Outbox.id).limit(limit).all())

@@ -12,6 +12,7 @@ class TalkarchiveError(Exception):
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.headers: dict[str, str] = {}
         if code:
             self.code = code
 
@@ -41,6 +42,10 @@ class SearchUnavailable(TalkarchiveError):
 
     code = "search_unavailable"
     status = 503
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.headers["Retry-After"] = "5"
 
 
 class SearchError(TalkarchiveError):

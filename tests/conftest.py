@@ -121,3 +121,62 @@ def archive(meili_server: str, tmp_path: Path) -> Archive:
 def truth_sentence(name: str, word: str) -> dict:  # type: ignore[type-arg]
     truth = json.loads((TALKS / f"{name}.truth.json").read_text())
     return next(s for s in truth["sentences"] if word in s["text"])
+
+
+@dataclass
+class Served:
+    url: str
+    archive: Archive
+    talk_ids: dict[str, str]  # source name -> talk id
+    shared: bool
+
+
+@pytest.fixture(scope="session")
+def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A real `talkarchive serve` with the three shared talks ingested once per session
+    (our own demo talks where ../shared/data is absent)."""
+    import httpx
+
+    from ingest import demo
+
+    tmp = tmp_path_factory.mktemp("served")
+    archive = make_archive(tmp, meili_server)
+    shared = TALKS.is_dir()
+    if shared:
+        files = sorted(TALKS.glob("*.mp4"))
+        meta = {f.stem: ["--event", "Smart Cities Konferenz 2025", "--date", "2025-09-18",
+                         "--town", "Arnsberg", "--speaker", "S1"] for f in files}
+        meta["podium_strategien"] = ["--event", "Smart Cities Konferenz 2024", "--date",
+                                     "2024-10-02", "--town", "Olpe", "--speaker", "S1",
+                                     "--speaker", "S2"]
+    else:
+        files = [demo.render_demo(t, tmp / "demo")[0] for t in demo.DEMO_TALKS]
+        meta = {t.slug: ["--event", t.event, "--date", t.date, "--town", t.town]
+                for t in demo.DEMO_TALKS}
+    talk_ids = {}
+    for f in files:
+        out = archive.run("ingest", str(f), "-q", "--title", f.stem.replace("_", " ").title(),
+                          *meta[f.stem])
+        talk_ids[f.stem] = out.stdout.split()[0]
+    port = free_port()
+    log = (tmp / "serve.log").open("wb")
+    proc = subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=archive.env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    import time
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"serve did not start: {(tmp / 'serve.log').read_text()}")
+        time.sleep(0.2)
+    yield Served(url, archive, talk_ids, shared)
+    proc.terminate()
+    proc.wait(10)

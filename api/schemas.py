@@ -1,0 +1,80 @@
+"""Response schemas: what /docs shows for every route."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["not_found"])
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str
+
+
+class SegmentHit(BaseModel):
+    start: float = Field(description="Segment start, seconds")
+    end: float = Field(description="Segment end, seconds")
+    at: float = Field(description="Start of the first matched word, seconds")
+    text: str = Field(description="HTML-escaped segment text with matches in <mark>")
+    url: str = Field(description="/talks/{id}?t={at}")
+
+
+class TalkHit(BaseModel):
+    id: str
+    title: str
+    event: str | None
+    date: str | None
+    town: str | None
+    speakers: list[str]
+    poster_url: str | None
+    segments: list[SegmentHit]
+
+
+class SearchResult(BaseModel):
+    query: str
+    total: int = Field(description="Talks that match")
+    page: int
+    pages: int
+    talks: list[TalkHit]
+    facets: dict[str, dict[str, int]] = Field(description="Per filter: value -> number of talks")
+
+
+class Talk(BaseModel):
+    id: str
+    title: str
+    event: str | None
+    date: str | None
+    year: int | None
+    town: str | None
+    speakers: list[str]
+    language: str
+    description: str | None
+    duration: float
+    status: str
+    published: bool
+    segment_count: int
+    media_url: str
+    poster_url: str | None
+    captions_url: str
+    url: str
+
+
+class TalkList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    talks: list[Talk]
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorResponse, "description": "Bad input"},
+    404: {"model": ErrorResponse, "description": "Not found"},
+    503: {"model": ErrorResponse, "description": "Search unavailable (Retry-After)"},
+}

@@ -1,0 +1,188 @@
+"""The HTTP API against a real `talkarchive serve` and a real Meilisearch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import httpx
+import pytest
+import srt
+import webvtt
+
+from ingest import formats
+from ingest.transcript import load
+
+from .conftest import TALKS, Served
+
+pytestmark = pytest.mark.e2e
+
+
+def get(served: Served, path: str, **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+    return httpx.get(served.url + path, timeout=30, **kw)
+
+
+def stored(served: Served, name: str):  # type: ignore[no-untyped-def]
+    return load(served.archive.data_dir / "transcripts" / f"{served.talk_ids[name]}.json")
+
+
+def distinctive_words(served: Served) -> list[tuple[str, str, float]]:
+    """(talk, word, start) for words the engine got right that occur in one talk only."""
+    seen: dict[str, set[str]] = {}
+    for name in served.talk_ids:
+        seen[name] = {w.word.strip(" .,!?").lower() for s in stored(served, name).segments
+                      for w in s.words}
+    picks = []
+    for name in served.talk_ids:
+        others = set().union(*(v for k, v in seen.items() if k != name))
+        truth = json.loads((TALKS / f"{name}.truth.json").read_text()) if served.shared else None
+        n = 0
+        for seg in stored(served, name).segments:
+            for w in seg.words:
+                word = w.word.strip(" .,!?")
+                if len(word) >= 7 and word.isalpha() and word.lower() not in others and (
+                        truth is None or any(word in s["text"] for s in truth["sentences"])):
+                    picks.append((name, word, w.start))
+                    n += 1
+                    break
+            if n >= 3:
+                break
+    return picks
+
+
+def test_search_finds_the_second_a_word_was_said(served: Served) -> None:
+    picks = distinctive_words(served)
+    assert len(picks) >= 6
+    for name, word, start in picks:
+        result = get(served, "/api/search", params={"q": word}).json()
+        talk = result["talks"][0]
+        assert talk["id"] == served.talk_ids[name], word
+        seg = talk["segments"][0]
+        starts = [w.start for s in stored(served, name).segments for w in s.words
+                  if w.word.strip(" .,!?") == word]
+        assert any(abs(seg["at"] - s) <= 0.5 for s in starts), (word, seg, start)
+        assert seg["url"] == f"/talks/{talk['id']}?t={seg['at']:g}"
+        assert "<mark>" in seg["text"]
+        if served.shared:
+            truth = json.loads((TALKS / f"{name}.truth.json").read_text())
+            sentence = next(s for s in truth["sentences"] if word in s["text"])
+            assert sentence["start"] - 1 <= seg["at"] <= sentence["end"] + 1, (word, seg)
+
+
+@pytest.mark.skipif(not TALKS.is_dir(), reason="needs ../shared/data/talks_de")
+def test_typos_and_umlauts(served: Served) -> None:
+    result = get(served, "/api/search", params={"q": "Bürgerbus"}).json()
+    assert result["talks"][0]["id"] == served.talk_ids["projekt_mobilitaet"]
+    text = " ".join(s.text for n in served.talk_ids for s in stored(served, n).segments)
+    if "Südwestfalen" in text:
+        hits = get(served, "/api/search", params={"q": "Sudwestfalen"}).json()
+        assert hits["total"] >= 1 and any("Südwestfalen" in s["text"] for t in hits["talks"]
+                                          for s in t["segments"])
+
+
+def test_facets_filters_and_paging(served: Served) -> None:
+    result = get(served, "/api/search", params={"q": ""}).json()  # every talk
+    assert result["total"] == len(result["talks"]) == 3
+    assert sum(result["facets"]["event"].values()) == 3
+    year = int(next(iter(result["facets"]["year"])))
+    only = get(served, "/api/search", params={"q": "", "year": year}).json()
+    assert only["total"] == result["facets"]["year"][str(year)] == len(only["talks"])
+    assert {t["date"][:4] for t in only["talks"]} == {str(year)}
+    assert get(served, "/api/search", params={"q": "", "page": 2}).json()["talks"] == []
+
+
+def test_talks_and_exports(served: Served) -> None:
+    listing = get(served, "/api/talks").json()
+    assert listing["total"] == 3
+    for talk in listing["talks"]:
+        detail = get(served, f"/api/talks/{talk['id']}").json()
+        assert detail["duration"] > 0 and detail["captions_url"].endswith(".vtt")
+        transcript = load(served.archive.data_dir / "transcripts" / f"{talk['id']}.json")
+        vtt = get(served, detail["captions_url"])
+        assert vtt.headers["content-type"].startswith("text/vtt")
+        cues = list(webvtt.from_buffer(io.StringIO(vtt.text)))
+        assert [round(c.start_in_seconds + c.start_time.milliseconds / 1000, 3) for c in cues] \
+            == [s.start for s in transcript.segments]
+        subs = list(srt.parse(get(served, f"/api/talks/{talk['id']}/transcript.srt").text))
+        assert [s.end.total_seconds() for s in subs] == [s.end for s in transcript.segments]
+        rows = list(csv.DictReader(io.StringIO(
+            get(served, f"/api/talks/{talk['id']}/transcript.csv").text)))
+        assert len(rows) == len(transcript.segments)
+        js = get(served, f"/api/talks/{talk['id']}/transcript.json")
+        assert formats.from_json_export(js.text).segments == transcript.segments
+        cli = served.archive.run("export", talk["id"], "--format", "json").stdout
+        assert cli.encode() == js.content
+        disposition = js.headers["content-disposition"]
+        assert disposition.startswith("attachment; filename=\"") and "filename*=UTF-8''" in disposition
+
+
+def test_umlaut_file_name() -> None:
+    from api.routes import content_disposition
+
+    value = content_disposition("Bürgerbus für Süderbrarup", "txt")
+    assert value == ("attachment; filename=\"Buergerbus fuer Suederbrarup.txt\"; "
+                     "filename*=UTF-8''B%C3%BCrgerbus%20f%C3%BCr%20S%C3%BCderbrarup.txt")
+
+
+def test_media_ranges_and_caching(served: Served) -> None:
+    talk_id = next(iter(served.talk_ids.values()))
+    full = get(served, f"/api/talks/{talk_id}/media")
+    assert full.status_code == 200 and full.headers["accept-ranges"] == "bytes"
+    size = len(full.content)
+    part = get(served, f"/api/talks/{talk_id}/media", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == full.content[100:200]
+    assert part.headers["content-range"] == f"bytes 100-199/{size}"
+    tail = get(served, f"/api/talks/{talk_id}/media", headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and tail.content == full.content[-10:]
+    past = get(served, f"/api/talks/{talk_id}/media", headers={"Range": f"bytes={size}-"})
+    assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{size}"
+    assert past.json()["error"]["code"] == "range_not_satisfiable"
+    cached = get(served, f"/api/talks/{talk_id}/media",
+                 headers={"If-None-Match": full.headers["etag"]})
+    assert cached.status_code == 304
+    poster = get(served, f"/api/talks/{talk_id}/poster.jpg")
+    assert poster.status_code == 200 and poster.content[:2] == b"\xff\xd8"
+
+
+BAD_REQUESTS = [
+    ("/api/search", {"q": "x" * 201}, 400),
+    ("/api/search", {"q": "a", "year": "zwei"}, 400),
+    ("/api/search", {"q": "a", "page": "0"}, 400),
+    ("/api/search", {"q": "a", "language": "de;drop"}, 400),
+    ("/api/search", {"q": "a", "event": "e" * 500}, 400),
+    ("/api/talks", {"per_page": "1000"}, 400),
+    ("/api/talks/nope", {}, 404),
+    ("/api/talks/nope/transcript.vtt", {}, 404),
+    ("/api/talks/{id}/transcript.docx", {}, 404),
+    ("/api/talks/nope/media", {}, 404),
+    ("/api/talks/nope/poster.jpg", {}, 404),
+    ("/no/such/route", {}, 404),
+]
+
+
+def test_every_route_answers_bad_input_in_the_error_shape(served: Served) -> None:
+    talk_id = next(iter(served.talk_ids.values()))
+    spec = get(served, "/openapi.json").json()
+    covered = set()
+    for path, params, status in BAD_REQUESTS:
+        r = get(served, path.replace("{id}", talk_id), params=params)
+        assert r.status_code == status, (path, params, r.text)
+        body = r.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+        assert "Traceback" not in r.text
+        covered.add(re.sub(r"/talks/[^/]+", "/talks/{talk_id}", path.split("?")[0]))
+    routes = {p.replace("{fmt}", "") for p in spec["paths"]} - {"/api/health"}
+    for route in routes:
+        assert any(c.startswith(route.rstrip(".")) for c in covered), route
+    r = httpx.post(served.url + "/api/search")
+    assert r.status_code == 405 and set(r.json()["error"]) == {"code", "message"}
+
+
+def test_openapi_has_schemas(served: Served) -> None:
+    spec = get(served, "/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for name in ("SearchResult", "TalkHit", "SegmentHit", "Talk", "TalkList", "ErrorResponse"):
+        assert name in schemas
+    assert get(served, "/docs").status_code == 200

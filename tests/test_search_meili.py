@@ -1,0 +1,141 @@
+"""Search logic against the real Meilisearch, on transcripts written here (no speech model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import catalog as cat
+from ingest import index, meili
+from ingest import search as search_mod
+from ingest import transcript as tr
+from ingest.errors import InputError
+from ingest.settings import Settings
+
+from .conftest import MASTER_KEY
+
+TALKS = {
+    "a1": ("Schule von morgen", "Konferenz 2024", "2024-05-01", "Soest", ["Anna"], [
+        "Die Kreidetafel im Klassenzimmer bleibt.",
+        "Über die Straße geht es zum Rathaus.",
+        "Mehr Bürgerbeteiligung für alle Dörfer.",
+    ]),
+    "b2": ("Mobilität", "Konferenz 2025", "2025-09-18", "Olpe", ["Ben", "Cem"], [
+        "Der Bürgerbus fährt nach Bedarf.",
+        "Eine Tafel Schokolade für die Fahrer.",
+        "Die Strasse nach Südwestfalen ist frei.",
+    ]),
+    "c3": ("Unveröffentlicht", "Konferenz 2025", "2025-09-18", "Olpe", ["Ben"], [
+        "Geheimer Bürgerbus Entwurf.",
+    ]),
+}
+
+
+def write_talk(settings: Settings, catalog: cat.Catalog, talk_id: str, spec) -> None:  # type: ignore[no-untyped-def]
+    title, event, date, town, speakers, sentences = spec
+    segments, clock = [], 0.0
+    for sentence in sentences:
+        words = []
+        for w in sentence.split():
+            words.append(tr.Word(round(clock, 2), round(clock + 0.4, 2), " " + w))
+            clock += 0.5
+        segments.append(tr.Segment(words[0].start, words[-1].end, tr.segment_text(words), words))
+        clock += 1.0
+    t = tr.Transcript(talk_id, "de", clock, segments,
+                      tr.Provenance("test", "none", None, "cpu", "none", {}))
+    tr.save(t, settings.transcripts_dir / f"{talk_id}.json")
+    with catalog.session() as s:
+        s.add(cat.Talk(id=talk_id, content_hash=talk_id * 8, title=title, event=event, date=date,
+                       year=int(date[:4]), speakers=speakers, town=town, language="de",
+                       duration=clock, status="ready", published=talk_id != "c3",
+                       original_name="x.mp4", original_path="/x", media_path="/x",
+                       poster_path=None, has_video=False, segment_count=len(segments)))
+        index.queue_change(s, talk_id)
+
+
+@pytest.fixture(scope="module")
+def env(meili_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path_factory.mktemp("s"), meili_url=meili_server,
+                        meili_master_key=MASTER_KEY, meili_index="searchunit")
+    catalog = cat.Catalog(settings)
+    client = meili.MeiliClient(settings.meili_url, MASTER_KEY)
+    try:
+        assert index.ensure_index(settings, client, catalog)  # a new, empty index
+        for talk_id, spec in TALKS.items():
+            write_talk(settings, catalog, talk_id, spec)
+        assert index.drain_outbox(settings, client, catalog) == 3  # through the outbox
+        assert catalog.pending_outbox() == []
+        yield settings, catalog, client
+    finally:
+        client.close()
+        catalog.dispose()
+
+
+def run(env, q: str, **filters):  # type: ignore[no-untyped-def]
+    settings, catalog, client = env
+    return search_mod.search(settings, client, catalog, q, search_mod.Filters(**filters))
+
+
+def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t["id"] for t in result["talks"]]
+
+
+def test_compound_parts_and_exact_first(env) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(env, "Tafel")) == ["b2", "a1"]  # exact word first, then the compound's part
+    assert ids(run(env, "Beteiligung")) == ["a1"]
+    assert ids(run(env, "Kreidetafel")) == ["a1"]
+
+
+def test_sharp_s_and_umlaut_folding(env) -> None:  # type: ignore[no-untyped-def]
+    assert set(ids(run(env, "Strasse"))) == {"a1", "b2"}
+    assert set(ids(run(env, "Straße"))) == {"a1", "b2"}
+    assert ids(run(env, "Sudwestfalen")) == ["b2"]
+
+
+def test_typo_tolerance_and_phrases(env) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(env, "Bügerbus")) == ["b2"]
+    assert ids(run(env, '"fährt nach Bedarf"')) == ["b2"]
+    assert ids(run(env, '"Bedarf fährt"')) == []
+
+
+def test_unpublished_hidden_and_facets_count_talks(env) -> None:  # type: ignore[no-untyped-def]
+    result = run(env, "Bürgerbus")
+    assert ids(result)[0] == "b2" and "c3" not in ids(result)
+    assert run(env, "Entwurf")["total"] == 0  # only in the unpublished talk
+    settings, catalog, client = env
+    staff = search_mod.search(settings, client, catalog, "Entwurf", staff=True)
+    assert ids(staff) == ["c3"]
+    everything = run(env, "die")
+    assert everything["facets"]["event"] == {"Konferenz 2024": 1, "Konferenz 2025": 1}
+    assert everything["facets"]["speakers"] == {"Anna": 1, "Ben": 1, "Cem": 1}
+    assert ids(run(env, "die", town="Olpe")) == ["b2"]
+    assert ids(run(env, "die", year=2024)) == ["a1"]
+    assert ids(run(env, "die", speaker="Cem")) == ["b2"]
+
+
+def test_filter_values_cannot_inject(env) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(env, "Bürgerbus", town='Olpe" OR published = false OR town = "x')) == []
+    assert ids(run(env, "Bürgerbus", event="\\")) == []
+
+
+def test_hit_fields_and_at(env) -> None:  # type: ignore[no-untyped-def]
+    talk = run(env, "Rathaus")["talks"][0]
+    seg = talk["segments"][0]
+    assert seg["text"] == "Über die Straße geht es zum <mark>Rathaus</mark>."
+    # "Rathaus" is word 7 of the sentence; each word lasts 0.5 s from the segment's start
+    assert seg["at"] == pytest.approx(seg["start"] + 6 * 0.5)
+    assert seg["url"] == f"/talks/a1?t={seg['at']:g}"
+
+
+def test_long_query_and_stop_words(env) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError):
+        run(env, "x" * 201)
+    assert run(env, "die der das")["total"] >= 1  # no stop words: such a query still finds
+
+
+def test_reindex_swaps_without_duplicates(env) -> None:  # type: ignore[no-untyped-def]
+    settings, catalog, client = env
+    before = client.request("GET", f"/indexes/{settings.meili_index}/stats")["numberOfDocuments"]
+    index.reindex(settings, client, catalog)
+    after = client.request("GET", f"/indexes/{settings.meili_index}/stats")["numberOfDocuments"]
+    assert before == after == 7
+    assert ids(run(env, "Tafel")) == ["b2", "a1"]
