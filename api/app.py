@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from ingest import catalog as cat
 from ingest import meili
 from ingest.settings import Settings
 
-from . import errors, routes
+from . import errors, pages, routes
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -35,4 +36,6 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.include_router(routes.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(pages.WEB / "static")), name="static")
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ingest.errors import TalkarchiveError
@@ -28,7 +28,11 @@ def install(app: FastAPI) -> None:
         return error_response(400, "bad_request", f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith(("/api/", "/static/")):
+            from .pages import render
+
+            return render(request, "not_found.html", {}, status=404)
         codes = {404: "not_found", 405: "method_not_allowed", 416: "range_not_satisfiable"}
         return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
                               str(exc.detail), getattr(exc, "headers", None))

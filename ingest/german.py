@@ -12,6 +12,8 @@ string also counts as a part when several listed words begin with it and several
 from __future__ import annotations
 
 import functools
+import os
+import pickle
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,10 +29,39 @@ def fold(text: str) -> str:
     return text.replace("ß", "ss").replace("ẞ", "SS")
 
 
+_cache_file: Path | None = None
+
+
+def use_cache(cache_dir: Path) -> None:
+    """Keep the built lexicon below ``cache_dir`` (building it takes ~2 s, loading ~0.1 s)."""
+    global _cache_file
+    _cache_file = cache_dir / "german-lexicon-v1.pickle"
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
     if not WORDLIST.exists():
         return frozenset()
+    stamp = f"{WORDLIST.stat().st_size}-{WORDLIST.stat().st_mtime_ns}"
+    if _cache_file is not None and _cache_file.exists():
+        try:
+            with _cache_file.open("rb") as f:
+                cached_stamp, words = pickle.load(f)
+            if cached_stamp == stamp:
+                return frozenset(words)
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+            pass
+    built = _build()
+    if _cache_file is not None:
+        _cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump((stamp, built), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, _cache_file)
+    return built
+
+
+def _build() -> frozenset[str]:
     words = [w.strip().lower() for w in WORDLIST.read_text("utf-8").splitlines()]
     words = [w for w in words if w.isalpha()]
     known = set(words)

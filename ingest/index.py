@@ -14,7 +14,7 @@ from typing import Any
 from . import catalog as cat
 from . import transcript as tr
 from .errors import SearchError
-from .german import index_variants
+from .german import index_variants, use_cache
 from .meili import MeiliClient
 from .settings import Settings
 
@@ -101,6 +101,7 @@ def ensure_index(settings: Settings, client: MeiliClient, catalog: cat.Catalog,
 
 
 def talk_documents(settings: Settings, talk: cat.Talk) -> Iterator[dict[str, Any]]:
+    use_cache(settings.cache_dir)
     path = settings.transcripts_dir / f"{talk.id}.json"
     if path.exists():
         yield from documents(tr.load(path), talk)

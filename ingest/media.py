@@ -112,7 +112,10 @@ def extract_audio(media: Probe, out: Path) -> float:
     try:
         (
             ffmpeg.input(str(media.path))
-            .output(str(out), ac=1, ar=SAMPLE_RATE, acodec="pcm_s16le", format="wav", vn=None)
+            # aresample async: gaps in the audio's timestamps become silence, so a second in
+            # the WAV is a second of the recording and word times match the video
+            .output(str(out), ac=1, ar=SAMPLE_RATE, acodec="pcm_s16le", format="wav", vn=None,
+                    af="aresample=async=1:first_pts=0")
             .global_args("-nostdin", "-v", "error")
             .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
         )

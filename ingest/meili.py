@@ -82,7 +82,7 @@ class MeiliClient:
             if time.monotonic() > deadline:
                 raise SearchUnavailable(f"Meilisearch task {uid} did not finish in {timeout} s")
             time.sleep(delay)
-            delay = min(delay * 2, 0.2)
+            delay = min(delay * 2, 0.05)
 
 
 # --- the binary -------------------------------------------------------------------------------

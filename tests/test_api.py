@@ -158,7 +158,7 @@ BAD_REQUESTS = [
     ("/api/talks/{id}/transcript.docx", {}, 404),
     ("/api/talks/nope/media", {}, 404),
     ("/api/talks/nope/poster.jpg", {}, 404),
-    ("/no/such/route", {}, 404),
+    ("/api/no/such/route", {}, 404),
 ]
 
 

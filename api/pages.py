@@ -1,0 +1,105 @@
+"""Server-rendered pages: search (works without JavaScript) and the talk page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from ingest import formats
+from ingest import search as search_mod
+from ingest import transcript as tr
+from ingest.errors import InputError, NotFound, SearchUnavailable
+
+from . import i18n
+from .routes import talk_json, visible_talk
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+templates = Jinja2Templates(directory=str(WEB / "templates"))
+templates.env.filters["clock"] = i18n.clock
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    lang = i18n.language(request)
+    texts = i18n.TEXTS[lang]
+    other = "en" if lang == "de" else "de"
+    params = dict(request.query_params)
+    params["lang"] = other
+    response = templates.TemplateResponse(
+        request, name,
+        {"t": texts, "lang": lang, "switch_url": f"{request.url.path}?{urlencode(params)}",
+         **context},
+        status_code=status,
+    )
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie("lang", lang, max_age=31536000, samesite="lax")
+    return response
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and low <= number <= high else None
+
+
+@router.get("/", response_class=HTMLResponse)
+async def search_page(request: Request) -> Response:
+    qp = request.query_params
+    q = qp.get("q", "")[: search_mod.MAX_QUERY]
+    filters = search_mod.Filters(
+        event=qp.get("event") or None, year=_int(qp.get("year"), 1900, 2100),
+        town=qp.get("town") or None, speaker=qp.get("speaker") or None,
+    )
+    page = _int(qp.get("page"), 1, 1000) or 1
+    state = request.app.state
+    result: dict[str, Any] | None = None
+    error = None
+    try:
+        result = await run_in_threadpool(
+            search_mod.search, state.settings, state.meili, state.catalog, q, filters, page
+        )
+    except SearchUnavailable:
+        error = "unavailable"
+    except InputError:
+        result = None
+    facets = result["facets"] if result else {}
+    if q and result is not None:
+        # the facet lists come from the whole archive, so a filter can be widened again
+        everything = await run_in_threadpool(
+            search_mod.search, state.settings, state.meili, state.catalog, "", None, 1
+        )
+        facets = everything["facets"]
+    base = {k: v for k, v in {"q": q, "event": filters.event, "year": filters.year,
+                              "town": filters.town, "speaker": filters.speaker}.items() if v}
+    return render(request, "search.html", {
+        "q": q, "filters": filters, "result": result, "facets": facets, "error": error,
+        "page_url": lambda p: "/?" + urlencode({**base, "page": p}),
+        "mark": lambda html: Markup(html),  # noqa: S704 - text is escaped by ingest.search
+    }, status=503 if error else 200)
+
+
+@router.get("/talks/{talk_id}", response_class=HTMLResponse)
+def talk_page(request: Request, talk_id: str) -> Response:
+    try:
+        talk = visible_talk(request, talk_id)
+    except NotFound:
+        return render(request, "not_found.html", {}, status=404)
+    transcript = tr.load(request.app.state.settings.transcripts_dir / f"{talk.id}.json")
+    start = request.query_params.get("t", "0")
+    try:
+        t = max(0.0, min(float(start), talk.duration))
+    except ValueError:
+        t = 0.0
+    return render(request, "talk.html", {
+        "talk": talk_json(talk), "segments": transcript.segments, "start": t,
+        "formats": list(formats.FORMATS),
+    })

@@ -1,0 +1,145 @@
+// The talk page: start at ?t=, highlight the current segment and word while playing, click a
+// word to seek, search inside the talk, copy a link to the moment, keyboard control.
+(() => {
+  "use strict";
+  const video = document.getElementById("player");
+  const article = document.querySelector(".talk-page");
+  const list = document.getElementById("transcript");
+  const texts = JSON.parse(document.getElementById("texts").textContent);
+  const segments = Array.from(list.querySelectorAll(".seg"));
+  const starts = segments.map((s) => parseFloat(s.dataset.start));
+  let currentSeg = null;
+  let currentWord = null;
+
+  function seek(t, play) {
+    video.currentTime = Math.max(0, t);
+    if (play) video.play().catch(() => {});
+    highlight();
+  }
+
+  function indexAt(t) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= t + 0.05) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return found;
+  }
+
+  function highlight() {
+    const t = video.currentTime;
+    const i = indexAt(t);
+    const seg = i >= 0 ? segments[i] : null;
+    if (seg !== currentSeg) {
+      if (currentSeg) { currentSeg.classList.remove("current"); currentSeg.removeAttribute("aria-current"); }
+      if (seg) {
+        seg.classList.add("current");
+        seg.setAttribute("aria-current", "true");
+        const box = list.getBoundingClientRect();
+        const r = seg.getBoundingClientRect();
+        if (r.top < box.top || r.bottom > box.bottom) list.scrollTop += r.top - box.top - 40;
+      }
+      currentSeg = seg;
+    }
+    let word = null;
+    if (seg) {
+      for (const w of seg.querySelectorAll(".w")) {
+        if (parseFloat(w.dataset.t) <= t + 0.05) word = w; else break;
+      }
+    }
+    if (word !== currentWord) {
+      if (currentWord) currentWord.classList.remove("now");
+      if (word) word.classList.add("now");
+      currentWord = word;
+    }
+  }
+
+  // start at ?t=
+  const start = parseFloat(article.dataset.start || "0");
+  function startAt() {
+    if (start > 0 && Math.abs(video.currentTime - start) > 0.3) video.currentTime = start;
+    highlight();
+    if (start > 0) video.play().catch(() => {});
+  }
+  if (video.readyState >= 1) startAt(); else video.addEventListener("loadedmetadata", startAt, { once: true });
+
+  video.addEventListener("timeupdate", highlight);
+  video.addEventListener("seeked", highlight);
+
+  list.addEventListener("click", (event) => {
+    const target = event.target.closest("[data-t]");
+    if (target) seek(parseFloat(target.dataset.t), true);
+  });
+
+  // copy a link to this moment
+  const copy = document.getElementById("copy-link");
+  const out = document.getElementById("moment-link");
+  copy.addEventListener("click", async () => {
+    const url = new URL(location.href);
+    url.search = "";
+    url.searchParams.set("t", String(Math.floor(video.currentTime)));
+    out.textContent = url.toString();
+    try {
+      await navigator.clipboard.writeText(url.toString());
+      out.textContent = texts.copied + ": " + url.toString();
+    } catch (error) {
+      const range = document.createRange();
+      range.selectNodeContents(out);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  });
+
+  // search inside this talk
+  const findInput = document.getElementById("find-q");
+  const count = document.getElementById("find-count");
+  const words = Array.from(list.querySelectorAll(".w"));
+  const fold = (s) => s.toLocaleLowerCase("de").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ß/g, "ss");
+  let hits = [];
+  let hitIndex = -1;
+  function find() {
+    for (const w of hits) w.classList.remove("hit", "hit-current");
+    const q = fold(findInput.value.trim());
+    hits = q ? words.filter((w) => fold(w.textContent).includes(q)) : [];
+    for (const w of hits) w.classList.add("hit");
+    hitIndex = -1;
+    count.textContent = q ? texts.hits_in_talk.replace("{n}", String(hits.length)) : "";
+  }
+  function step(direction) {
+    if (!hits.length) return;
+    const t = video.currentTime;
+    if (hitIndex < 0) {
+      hitIndex = direction > 0 ? hits.findIndex((w) => parseFloat(w.dataset.t) > t + 0.1) : -1;
+      if (hitIndex < 0) hitIndex = direction > 0 ? 0 : hits.length - 1;
+    } else {
+      hitIndex = (hitIndex + direction + hits.length) % hits.length;
+    }
+    for (const w of hits) w.classList.remove("hit-current");
+    const w = hits[hitIndex];
+    w.classList.add("hit-current");
+    seek(parseFloat(w.dataset.t), false);
+    count.textContent = `${hitIndex + 1} / ${hits.length}`;
+  }
+  findInput.addEventListener("input", find);
+  findInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); step(event.shiftKey ? -1 : 1); }
+  });
+  document.getElementById("find-next").addEventListener("click", () => step(1));
+  document.getElementById("find-prev").addEventListener("click", () => step(-1));
+
+  // keyboard: space plays/pauses, arrows seek, unless typing or on a control
+  document.addEventListener("keydown", (event) => {
+    const el = event.target;
+    if (el.closest("input, textarea, select, button, a, video") || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === " ") {
+      event.preventDefault();
+      if (video.paused) video.play().catch(() => {}); else video.pause();
+    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      event.preventDefault();
+      seek(video.currentTime + (event.key === "ArrowRight" ? 5 : -5), false);
+    }
+  });
+})();
