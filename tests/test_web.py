@@ -1,0 +1,219 @@
+"""Browser tests: Playwright driving the real Debian Chromium against a real `talkarchive serve`."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from ingest.settings import Settings
+
+from .conftest import ARTIFACTS, Served
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required"]
+AXE_VERSION = "4.10.3"
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> str:
+    """axe-core from the npm registry (npm verifies the package's integrity), cached."""
+    target = Settings().cache_dir / "npm" / f"axe-core-{AXE_VERSION}.min.js"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["npm", "pack", "--silent", f"axe-core@{AXE_VERSION}"], cwd=tmp,
+                           check=True, capture_output=True)
+            with tarfile.open(next(Path(tmp).glob("*.tgz"))) as tar:
+                tar.extract("package/axe.min.js", tmp, filter="data")
+            (Path(tmp) / "package" / "axe.min.js").replace(target)
+    return target.read_text()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing (make test installs it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        assert b.version.split(".")[0] == _debian_version().split(".")[0]
+        yield b
+        b.close()
+
+
+def _debian_version() -> str:
+    out = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
+    return re.findall(r"\d+\.[\d.]+", out)[0]
+
+
+class Console:
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def word_and_talk(served: Served) -> tuple[str, str]:
+    """A word the engine recognised, and its talk, as the search API ranks it."""
+    from .test_api import distinctive_words
+
+    name, word, _ = distinctive_words(served)[0]
+    return word, served.talk_ids[name]
+
+
+def wait_for_results(page: Page, query: str) -> None:
+    page.wait_for_function(
+        "q => document.getElementById('results').dataset.query === q && "
+        "document.getElementById('results').getAttribute('aria-busy') === 'false'", arg=query)
+
+
+def check_axe(page: Page, axe_js: str) -> None:
+    page.add_script_tag(content=axe_js)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
+
+
+def test_type_click_play_copy_back(served: Served, browser: Browser, axe_js: str) -> None:
+    word, talk_id = word_and_talk(served)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url)
+    page = context.new_page()
+    console = Console(page)
+    page.goto(served.url + "/")
+    check_axe(page, axe_js)
+    screenshot(page, "search-1280")
+
+    page.type("#q", word, delay=40)
+    wait_for_results(page, word)
+    first = page.locator("ol.talks > li.talk").first
+    assert talk_id in first.locator("h3 a").get_attribute("href")
+    assert re.search(rf"[?&]q={re.escape(word)}", page.url)
+    check_axe(page, axe_js)
+    screenshot(page, "results-1280")
+
+    hit = first.locator("a.hit").first
+    at = float(hit.get_attribute("data-at"))
+    hit.click()
+    page.wait_for_url(re.compile(rf"/talks/{talk_id}\?t="))
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    page.wait_for_function("document.querySelector('.seg.current') !== null")
+    current = page.evaluate("document.getElementById('player').currentTime")
+    assert abs(current - at) <= 1.0, (current, at)
+    page.evaluate("document.getElementById('player').pause()")
+    segment = page.evaluate("document.querySelector('.seg.current').textContent")
+    assert word in segment
+    page.wait_for_function("document.querySelector('track').readyState === 2")  # captions loaded
+    assert page.evaluate("document.getElementById('player').textTracks[0].cues.length") > 0
+    page.click("#copy-link")
+    page.wait_for_function("document.getElementById('moment-link').textContent.includes('t=')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert f"/talks/{talk_id}?t=" in copied
+    check_axe(page, axe_js)
+    screenshot(page, "talk-1280")
+
+    # clicking a word seeks there
+    word_el = page.locator(".seg .w").nth(2)
+    target = float(word_el.get_attribute("data-t"))
+    word_el.click()
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {target}) < 0.5")
+
+    page.go_back()
+    page.wait_for_url(re.compile(rf"/\?q={re.escape(word)}"))
+    page.wait_for_selector("ol.talks > li.talk")
+    assert talk_id in page.locator("ol.talks > li.talk h3 a").first.get_attribute("href")
+    assert page.input_value("#q") == word
+    assert console.errors == []
+    context.close()
+
+
+def test_stale_responses_never_win(served: Served, browser: Browser) -> None:
+    """A slow answer to an earlier query must not replace the answer to the later one."""
+    word, _ = word_and_talk(served)
+    page = browser.new_page()
+    calls = {"n": 0}
+
+    def slow_first(route):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            page.wait_for_timeout(800)
+        route.continue_()
+
+    page.goto(served.url + "/")
+    page.route(re.compile(r".*/\?q=.*"), slow_first)
+    page.fill("#q", "zzzqqq")
+    page.wait_for_timeout(250)  # past the debounce: the slow request is in flight
+    page.fill("#q", word)
+    wait_for_results(page, word)
+    page.wait_for_timeout(1000)
+    assert page.evaluate("document.getElementById('results').dataset.query") == word
+    assert page.locator("ol.talks > li.talk").count() >= 1
+    page.close()
+
+
+def test_phone_width_and_no_javascript(served: Served, browser: Browser) -> None:
+    word, talk_id = word_and_talk(served)
+    api = httpx.get(f"{served.url}/api/search", params={"q": word}).json()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(served.url + "/")
+    page.fill("#q", word)
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"\?q="))
+    hrefs = page.locator("ol.talks > li.talk h3 a").evaluate_all("els => els.map(e => e.href)")
+    assert [h.split("/talks/")[1].split("?")[0] for h in hrefs] == [t["id"] for t in api["talks"]]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, width  # nothing overflows at phone width
+    screenshot(page, "results-375-nojs")
+    context.close()
+
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{served.url}/talks/{talk_id}?t=3")
+    page.wait_for_selector(".seg")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "talk-375")
+    page.goto(f"{served.url}/?q={word}")
+    screenshot(page, "results-375")
+    context.close()
+
+
+def test_keyboard_and_language_switch(served: Served, browser: Browser) -> None:
+    _, talk_id = word_and_talk(served)
+    page = browser.new_page()
+    page.goto(f"{served.url}/talks/{talk_id}")
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    page.click("h1")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.getElementById('player').currentTime >= 4.9")
+    page.keyboard.press(" ")
+    page.wait_for_function("!document.getElementById('player').paused")
+    page.keyboard.press(" ")
+    page.wait_for_function("document.getElementById('player').paused")
+    needle = page.locator(".seg .w").nth(3).text_content().strip(" .,!?")
+    page.fill("#find-q", needle)
+    assert page.locator(".w.hit").count() >= 1
+    page.click("#find-next")
+    assert page.locator(".w.hit-current").count() == 1
+    page.click("a.lang")
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Transcript" in page.locator("#transcript-title").text_content()
+    page.close()
