@@ -19,6 +19,7 @@ from .settings import Settings
 MAX_QUERY = 200
 PER_PAGE = 10
 SEGMENTS_PER_TALK = 5
+SEGMENT_POOL = 100
 _PRE, _POST = "\ue000", "\ue001"
 
 
@@ -68,6 +69,18 @@ def _highlight(formatted: str) -> str:
     return html.escape(formatted, quote=False).replace(_PRE, "<mark>").replace(_POST, "</mark>")
 
 
+def _segment(hit: dict[str, Any]) -> dict[str, Any]:
+    formatted = hit["_formatted"]["text"]
+    at = round(_at(formatted, hit.get("word_starts", []), hit["start"]), 2)
+    return {
+        "start": hit["start"],
+        "end": hit["end"],
+        "at": at,
+        "text": _highlight(formatted),
+        "url": f"/talks/{hit['talk_id']}?t={at:g}",
+    }
+
+
 def search(
     settings: Settings,
     client: MeiliClient,
@@ -88,49 +101,44 @@ def search(
     q = fold(query)
     base_filter = filter_expression(filters, staff=staff)
     uid = settings.meili_index
-    first = client.request(
-        "POST",
-        f"/indexes/{uid}/search",
-        json={
-            "q": q,
-            "filter": base_filter,
-            "distinct": "talk_id",
-            "page": page,
-            "hitsPerPage": per_page,
-            "facets": FACETS,
-            "attributesToRetrieve": ["talk_id"],
-        },
-    )
+    highlight = {
+        "attributesToRetrieve": ["talk_id", "start", "end", "word_starts"],
+        "attributesToHighlight": ["text"],
+        "highlightPreTag": _PRE,
+        "highlightPostTag": _POST,
+    }
+    talks_query = {
+        "indexUid": uid,
+        "q": q,
+        "filter": base_filter,
+        "distinct": "talk_id",
+        "page": page,
+        "hitsPerPage": per_page,
+        "facets": FACETS,
+        "attributesToRetrieve": ["talk_id"],
+    }
+    # One round trip in the common case: the page of talks (distinct, with facets) and the best
+    # segments overall, grouped here by talk.
+    queries = [talks_query]
+    if q:
+        queries.append({"indexUid": uid, "q": q, "filter": base_filter,
+                        "limit": SEGMENT_POOL, **highlight})
+    results = client.request("POST", "/multi-search", json={"queries": queries})["results"]
+    first = results[0]
     talk_ids = [hit["talk_id"] for hit in first["hits"]]
     segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
-    if talk_ids and q:
-        queries = [
-            {
-                "indexUid": uid,
-                "q": q,
-                "filter": [*base_filter, f"talk_id = {quote(t)}"],
-                "limit": SEGMENTS_PER_TALK,
-                "attributesToRetrieve": ["start", "end", "word_starts"],
-                "attributesToHighlight": ["text"],
-                "highlightPreTag": _PRE,
-                "highlightPostTag": _POST,
-            }
-            for t in talk_ids
-        ]
-        multi = client.request("POST", "/multi-search", json={"queries": queries})
-        for talk_id, result in zip(talk_ids, multi["results"], strict=True):
-            for hit in result["hits"]:
-                formatted = hit["_formatted"]["text"]
-                at = round(_at(formatted, hit.get("word_starts", []), hit["start"]), 2)
-                segments[talk_id].append(
-                    {
-                        "start": hit["start"],
-                        "end": hit["end"],
-                        "at": at,
-                        "text": _highlight(formatted),
-                        "url": f"/talks/{talk_id}?t={at:g}",
-                    }
-                )
+    if q:
+        for hit in results[1]["hits"]:
+            found = segments.get(hit["talk_id"])
+            if found is not None and len(found) < SEGMENTS_PER_TALK:
+                found.append(_segment(hit))
+        missing = [t for t in talk_ids if not segments[t]]
+        if missing:  # talks whose best segments rank below the shared pool
+            more = [{"indexUid": uid, "q": q, "filter": [*base_filter, f"talk_id = {quote(t)}"],
+                     "limit": SEGMENTS_PER_TALK, **highlight} for t in missing]
+            extra = client.request("POST", "/multi-search", json={"queries": more})["results"]
+            for talk_id, result in zip(missing, extra, strict=True):
+                segments[talk_id] = [_segment(hit) for hit in result["hits"]]
     rows = {t.id: t for t in catalog.talks(talk_ids)} if talk_ids else {}
     talks = []
     for talk_id in talk_ids:

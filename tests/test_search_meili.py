@@ -139,3 +139,10 @@ def test_reindex_swaps_without_duplicates(env) -> None:  # type: ignore[no-untyp
     after = client.request("GET", f"/indexes/{settings.meili_index}/stats")["numberOfDocuments"]
     assert before == after == 7
     assert ids(run(env, "Tafel")) == ["b2", "a1"]
+
+
+def test_talks_beyond_the_shared_segment_pool_still_get_their_segments(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(search_mod, "SEGMENT_POOL", 1)
+    result = run(env, "die")
+    assert len(result["talks"]) == 2
+    assert all(t["segments"] for t in result["talks"])

@@ -1,0 +1,191 @@
+"""Search benchmark: fill an index with 100,000 and 1,000,000 segment documents (real German
+transcript sentences recombined) and measure, in one run:
+
+- indexing throughput: Meilisearch alone (pre-built documents) against the whole reindex path
+  (transcripts on disk -> documents with German variants -> Meilisearch); target >= 3,000 docs/s;
+- GET /api/search of a real `talkarchive serve` against the same query sent straight to
+  Meilisearch (target: the API adds <= 3 ms at the median);
+- p50/p95/p99 sequentially and with 16 concurrent clients (target p95 <= 20 ms sequential at 1M).
+
+    .venv/bin/python bench/search.py [--sizes 100000 1000000] [--queries 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ingest import catalog as cat  # noqa: E402
+from ingest import demo, index, meili  # noqa: E402
+from ingest import transcript as tr  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+KEY = "bench-master-key-0123456789abcdef"
+SEGMENTS_PER_TALK = 200
+EVENTS = [f"Smart Cities Konferenz {y}" for y in range(2019, 2026)]
+TOWNS = ["Arnsberg", "Bad Berleburg", "Menden", "Olpe", "Soest"]
+SPEAKERS = [f"{a} {b}" for a in ("Anna", "Ben", "Cem", "Dana", "Emil", "Frieda")
+            for b in ("Becker", "Schulte", "Weber", "Hoffmann")]
+
+
+def sentences() -> list[str]:
+    out = [s for t in demo.DEMO_TALKS for s in t.sentences]
+    if DATA.exists():
+        for line in (DATA / "speech_de" / "manifest.jsonl").read_text().splitlines():
+            out.append(json.loads(line)["text"])
+        for truth in (DATA / "talks_de").glob("*.truth.json"):
+            out.extend(s["text"] for s in json.loads(truth.read_text())["sentences"])
+    return out
+
+
+def make_archive(settings: Settings, n: int, rng: random.Random) -> list[str]:
+    """Transcripts on disk and catalog rows for n segments; returns the vocabulary."""
+    pool = [s.split() for s in sentences()]
+    vocab = sorted({w.strip(".,!?;:").lower() for s in pool for w in s if len(w) > 3})
+    catalog = cat.Catalog(settings)
+    talks = []
+    for t in range(n // SEGMENTS_PER_TALK):
+        talk_id = f"{t:016x}"
+        segs, clock = [], 0.0
+        for _ in range(SEGMENTS_PER_TALK):
+            a, b = rng.choice(pool), rng.choice(pool)
+            text = a[: len(a) // 2 + 1] + b[len(b) // 2 :]
+            words = [tr.Word(round(clock + i * 0.4, 2), round(clock + i * 0.4 + 0.35, 2), w)
+                     for i, w in enumerate(text)]
+            segs.append(tr.Segment(words[0].start, words[-1].end, tr.segment_text(words), words))
+            clock = words[-1].end + 0.6
+        tr.save(tr.Transcript(talk_id, "de", clock, segs,
+                              tr.Provenance("bench", "none", None, "cpu", "none", {})),
+                settings.transcripts_dir / f"{talk_id}.json")
+        year = rng.randrange(2019, 2026)
+        talks.append(cat.Talk(
+            id=talk_id, content_hash=f"{t:064x}", title=f"Vortrag {t}", event=f"Smart Cities Konferenz {year}",
+            date=f"{year}-09-18", year=year, speakers=rng.sample(SPEAKERS, 2), town=rng.choice(TOWNS),
+            language="de", duration=clock, status="ready", published=True, original_name="x.mp4",
+            original_path="/x", media_path="/x", poster_path=None, has_video=True,
+            segment_count=len(segs)))
+    with catalog.session() as s:
+        s.add_all(talks)
+    catalog.dispose()
+    return vocab
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50": round(q[49], 2), "p95": round(q[94], 2), "p99": round(q[98], 2)}
+
+
+def timed(fn, queries: list[str], workers: int = 1) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    def one(q: str) -> float:
+        t = time.perf_counter()
+        fn(q)
+        return (time.perf_counter() - t) * 1000
+
+    if workers == 1:
+        samples = [one(q) for q in queries]
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            samples = list(pool.map(one, queries))
+    return percentiles(samples)
+
+
+def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, object]:
+    report: dict[str, object] = {"segments": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"http://127.0.0.1:{port}"
+        settings = Settings(data_dir=Path(tmp), meili_url=url, meili_master_key=KEY,
+                            meili_index="bench")
+        vocab = make_archive(settings, n, rng)
+        server = meili.ManagedMeili(settings)
+        server.start()
+        client = meili.MeiliClient(url, KEY)
+        catalog = cat.Catalog(settings)
+        try:
+            # Meilisearch alone: the same documents, pre-built, into another index
+            docs = []
+            for talk in catalog.talks():
+                docs.extend(index.talk_documents(settings, talk))
+            index.create_index(client, "alone")
+            t = time.perf_counter()
+            tasks = [client.request("POST", "/indexes/alone/documents", json=docs[i : i + 2000])
+                     for i in range(0, len(docs), 2000)]
+            for task in tasks:
+                client.wait(task, timeout=3600)
+            alone = len(docs) / (time.perf_counter() - t)
+            del docs
+            client.wait(client.request("DELETE", "/indexes/alone"))
+            t = time.perf_counter()
+            sent = index.reindex(settings, client, catalog)
+            whole = sent / (time.perf_counter() - t)
+            report["index_docs_per_s"] = {"meilisearch_alone": round(alone), "reindex_path": round(whole)}
+            print(json.dumps(report), flush=True)
+
+            api_port = port + 1
+            env = {"TALKARCHIVE_DATA_DIR": tmp, "TALKARCHIVE_MEILI_URL": url,
+                   "TALKARCHIVE_MEILI_MASTER_KEY": KEY, "TALKARCHIVE_MEILI_INDEX": "bench",
+                   "PATH": str(Path(sys.executable).parent)}
+            proc = subprocess.Popen([str(Path(sys.executable).parent / "talkarchive"), "serve",
+                                     "--port", str(api_port)], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            api = httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=30)
+            for _ in range(200):
+                try:
+                    if api.get("/api/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            words = [" ".join(rng.sample(vocab, rng.choice((1, 1, 2, 3)))) for _ in range(queries)]
+            direct_body = {"distinct": "talk_id", "hitsPerPage": 10, "page": 1,
+                           "facets": index.FACETS, "filter": ["published = true"],
+                           "attributesToHighlight": ["text"], "attributesToCrop": ["text"],
+                           "attributesToRetrieve": ["talk_id", "start", "end", "text"]}
+
+            def direct(q: str) -> None:
+                client.request("POST", "/indexes/bench/search", json={"q": q, **direct_body})
+
+            def through_api(q: str) -> None:
+                assert api.get("/api/search", params={"q": q}).status_code == 200
+
+            for q in words[:20]:  # warm both
+                direct(q)
+                through_api(q)
+            report["meilisearch_direct_ms"] = timed(direct, words)
+            report["api_sequential_ms"] = timed(through_api, words)
+            report["api_16_clients_ms"] = timed(through_api, words * 2, workers=16)
+            report["api_overhead_median_ms"] = round(
+                report["api_sequential_ms"]["p50"] - report["meilisearch_direct_ms"]["p50"], 2)  # type: ignore[index]
+            api.close()
+            proc.terminate()
+            proc.wait(10)
+        finally:
+            client.close()
+            catalog.dispose()
+            server.stop()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    results = [run_size(n, args.queries, rng, 7950 + i * 2) for i, n in enumerate(args.sizes)]
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
