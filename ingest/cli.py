@@ -131,6 +131,10 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
                 message = exc.message if str(path) in exc.message else f"{path}: {exc.message}"
                 click.echo(f"error: {message}", err=True)
                 continue
+            except (OSError, RuntimeError, ValueError) as exc:  # an engine or disk failure
+                failed += 1
+                click.echo(f"error: {path}: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
+                continue
             talk = result.talk
             state = "transcribed" if result.created else "already in the archive"
             click.echo(f"{talk.id}  {state}: {talk.title} ({talk.segment_count} segments, "
@@ -348,3 +352,6 @@ def main() -> None:
         sys.exit(2 if isinstance(exc, InputError) else EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - one line, never a stack trace
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc}".splitlines()[0], err=True)
+        sys.exit(EXIT_ERROR)
