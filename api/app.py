@@ -10,9 +10,10 @@ from fastapi.staticfiles import StaticFiles
 
 from ingest import catalog as cat
 from ingest import meili
+from ingest.queue import Queue
 from ingest.settings import Settings
 
-from . import errors, pages, routes
+from . import admin, errors, pages, routes, staff
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -21,6 +22,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.catalog = cat.Catalog(settings)
         app.state.meili = meili.MeiliClient(settings.meili_url, meili.master_key(settings))
+        app.state.queue = Queue(settings)
         try:
             yield
         finally:
@@ -36,6 +38,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.include_router(routes.router)
+    app.include_router(staff.router)
     app.include_router(pages.router)
+    app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=str(pages.WEB / "static")), name="static")
     return app

@@ -18,6 +18,7 @@ from ingest import transcript as tr
 from ingest.errors import InputError, NotFound, SearchUnavailable
 
 from . import i18n
+from .auth import staff
 from .routes import talk_json, visible_talk
 
 WEB = Path(__file__).resolve().parents[1] / "web"
@@ -99,7 +100,8 @@ def talk_page(request: Request, talk_id: str) -> Response:
         t = max(0.0, min(float(start), talk.duration))
     except ValueError:
         t = 0.0
+    who = staff(request)
     return render(request, "talk.html", {
         "talk": talk_json(talk), "segments": transcript.segments, "start": t,
-        "formats": list(formats.FORMATS),
+        "formats": list(formats.FORMATS), "staff": who, "csrf": who.csrf if who else None,
     })

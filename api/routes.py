@@ -17,6 +17,7 @@ from ingest import transcript as tr
 from ingest.errors import NotFound, SearchUnavailable
 
 from . import schemas
+from .auth import staff
 from .files import etag_for, file_response
 
 router = APIRouter()
@@ -49,9 +50,9 @@ def content_disposition(title: str, ext: str, kind: str = "attachment") -> str:
 
 
 def visible_talk(request: Request, talk_id: str) -> cat.Talk:
-    """A ready, published talk, or 404 (unpublished talks do not exist for the public)."""
+    """A ready talk that the asker may see, or 404 (unpublished talks exist only for staff)."""
     talk = request.app.state.catalog.get(talk_id) if len(talk_id) <= 64 else None
-    if talk is None or talk.status != "ready" or not talk.published:
+    if talk is None or talk.status != "ready" or (not talk.published and staff(request) is None):
         raise NotFound(f"no talk {talk_id!r}")
     return talk
 
@@ -81,7 +82,8 @@ async def search(
     filters = search_mod.Filters(event, year, town, speaker, language)
     state = request.app.state
     return await run_in_threadpool(
-        search_mod.search, state.settings, state.meili, state.catalog, q, filters, page
+        search_mod.search, state.settings, state.meili, state.catalog, q, filters, page,
+        staff=staff(request) is not None,
     )
 
 
@@ -98,7 +100,8 @@ def list_talks(
 ) -> dict[str, Any]:
     """Published talks, newest first."""
     filters = search_mod.Filters(event, year, town, speaker, language)
-    total, talks = request.app.state.catalog.list_talks(filters, page, per_page)
+    total, talks = request.app.state.catalog.list_talks(filters, page, per_page,
+                                                        staff=staff(request) is not None)
     return {"total": total, "page": page, "per_page": per_page,
             "talks": [talk_json(t) for t in talks]}
 

@@ -326,16 +326,88 @@ def demo(ctx: Context, quiet: bool) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Also run a job worker (the embedded default).")
 @pass_ctx
-def serve(ctx: Context, host: str, port: int) -> None:
+def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
     """Serve the API, pages and media (and the managed Meilisearch on the embedded defaults)."""
+    import subprocess
+
     import uvicorn
 
     from api.app import create_app
 
     settings = ctx.settings
     with meili.connect(settings):
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        child = None
+        if worker:
+            child = subprocess.Popen([sys.executable, "-m", "ingest.cli", "worker"])
+        try:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        finally:
+            if child is not None:
+                child.terminate()
+                try:
+                    child.wait(30)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+@cli.command()
+@pass_ctx
+def worker(ctx: Context) -> None:
+    """Run queued ingest jobs (any number of workers may share TALKARCHIVE_QUEUE_URL)."""
+    from . import jobs
+
+    settings = ctx.settings
+    err.print(f"worker {jobs.worker_name()} waiting for jobs", highlight=False)
+    with meili.connect(settings):
+        jobs.serve_worker(settings)
+
+
+@cli.group()
+def token() -> None:
+    """Staff tokens (shown once, stored hashed)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who the token is for.")
+@pass_ctx
+def token_create(ctx: Context, name: str) -> None:
+    """Create a token and print it (the last word of the output)."""
+    from . import auth
+
+    with _catalog(ctx.settings) as catalog:
+        value = auth.create_token(catalog, name)
+    click.echo(f"token for {name} (shown only now): {value}")
+
+
+@token.command("list")
+@pass_ctx
+def token_list(ctx: Context) -> None:
+    """Tokens with their state (never the token itself)."""
+    from . import auth
+
+    with _catalog(ctx.settings) as catalog:
+        rows = auth.list_tokens(catalog)
+    table = Table("id", "name", "created", "last used", "state")
+    for t in rows:
+        table.add_row(str(t.id), t.name, f"{t.created_at:%Y-%m-%d %H:%M}",
+                      f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "-",
+                      "revoked" if t.revoked_at else "active")
+    Console().print(table)
+
+
+@token.command("revoke")
+@click.argument("name_or_id")
+@pass_ctx
+def token_revoke(ctx: Context, name_or_id: str) -> None:
+    """Revoke the active token(s) with this name or id; their sessions end."""
+    from . import auth
+
+    with _catalog(ctx.settings) as catalog:
+        count = auth.revoke_token(catalog, name_or_id)
+    click.echo(f"revoked {count} token(s)")
 
 
 def main() -> None:
@@ -355,3 +427,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - one line, never a stack trace
         click.echo(f"error: unexpected {type(exc).__name__}: {exc}".splitlines()[0], err=True)
         sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -179,3 +179,25 @@ def make_web_rendition(media: Probe, out: Path) -> Path:
         raise MediaError(f"{media.path}: cannot make a web rendition ({_stderr_reason(exc, media.path)})") from None
     tmp.replace(out)
     return out
+
+
+def check_decodable(media: Probe) -> None:
+    """A quick check for uploads: the last seconds of audio must decode in full (a truncated
+    file fails here without decoding the whole recording)."""
+    end = media.audio_duration or media.duration
+    start = max(0.0, end - 5.0)
+    try:
+        out, _ = (
+            ffmpeg.input(str(media.path), ss=start)
+            .output("pipe:", format="s16le", ac=1, ar=SAMPLE_RATE, vn=None)
+            .global_args("-nostdin", "-v", "error")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise MediaError(f"{media.path.name}: audio cannot be decoded "
+                         f"({_stderr_reason(exc, media.path)})") from None
+    decoded = len(out) / 2 / SAMPLE_RATE
+    expected = end - start
+    if decoded < expected - max(0.5, 0.1 * expected):
+        raise MediaError(f"{media.path.name}: truncated file (audio ends {expected - decoded:.1f} s "
+                         "before its stated end)", code="truncated")

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL of the catalog; default SQLite below DATA_DIR."
     )
     queue_url: str | None = Field(None, description="Queue URL (Huey); default SQLite below DATA_DIR.")
+    job_stale_seconds: float = Field(
+        30.0, gt=0, description="A running job whose worker is silent this long is run again."
+    )
+    max_upload_mb: int = Field(8192, ge=1, description="Largest accepted upload in MB.")
     index_batch_size: int = Field(
         2000, ge=1, description="Documents per request when the index is written."
     )

@@ -52,6 +52,7 @@ class Transcript:
     duration: float
     segments: list[Segment]
     provenance: Provenance
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -69,6 +70,7 @@ class Transcript:
             duration=float(data["duration"]),
             segments=[segment_from_dict(s) for s in data["segments"]],
             provenance=Provenance(**data["provenance"]),
+            history=list(data.get("history", [])),
         )
 
     @property

@@ -140,7 +140,7 @@ def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     from ingest import demo
 
     tmp = tmp_path_factory.mktemp("served")
-    archive = make_archive(tmp, meili_server)
+    archive = make_archive(tmp, meili_server, TALKARCHIVE_MAX_UPLOAD_MB="5")
     shared = TALKS.is_dir()
     if shared:
         files = sorted(TALKS.glob("*.mp4"))
@@ -179,4 +179,4 @@ def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         time.sleep(0.2)
     yield Served(url, archive, talk_ids, shared)
     proc.terminate()
-    proc.wait(10)
+    proc.wait(30)

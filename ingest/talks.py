@@ -1,0 +1,124 @@
+"""Staff changes to a talk: metadata, publish/unpublish, corrections, deletion (GDPR).
+
+Each change commits the catalog and an outbox row together; the index follows when the outbox
+is drained (within seconds: the API drains it right after the change)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+from . import catalog as cat
+from . import index
+from . import transcript as tr
+from .errors import InputError, NotFound
+from .pipeline import MAX_FIELD, TalkMeta
+from .settings import Settings
+
+EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published")
+MAX_SEGMENT_TEXT = 5000
+
+
+def _talk(session: Any, talk_id: str) -> cat.Talk:
+    talk = session.get(cat.Talk, talk_id) if len(talk_id) <= 64 else None
+    if talk is None:
+        raise NotFound(f"no talk {talk_id!r}")
+    return talk
+
+
+def update(catalog: cat.Catalog, talk_id: str, changes: dict[str, Any]) -> cat.Talk:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise InputError("title must not be empty")
+    check = TalkMeta(**{k: v for k, v in changes.items() if k not in ("published",)})
+    check.validate()
+    if "speakers" in changes and any(len(s) > 200 for s in changes["speakers"] or []):
+        raise InputError("a speaker name is longer than 200 characters")
+    with catalog.session() as s:
+        talk = _talk(s, talk_id)
+        for key, value in changes.items():
+            setattr(talk, key, value)
+        if "date" in changes:
+            talk.year = int(changes["date"][:4]) if changes["date"] else None
+        index.queue_change(s, talk_id)
+    return catalog.get(talk_id)  # type: ignore[return-value]
+
+
+def _retime(old: list[tr.Word], text: str, start: float, end: float) -> list[tr.Word]:
+    """Words of the corrected text: timings kept where the word still matches, interpolated
+    between the neighbouring kept timings elsewhere."""
+    new_tokens = text.split()
+    old_tokens = [w.word.strip() for w in old]
+    words: list[tr.Word | None] = [None] * len(new_tokens)
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            w = old[block.a + k]
+            words[block.b + k] = tr.Word(w.start, w.end, " " + new_tokens[block.b + k],
+                                         w.probability)
+    i = 0
+    while i < len(words):
+        if words[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and words[j] is None:
+            j += 1
+        left = words[i - 1].end if i > 0 and words[i - 1] else start  # type: ignore[union-attr]
+        right = words[j].start if j < len(words) and words[j] else end  # type: ignore[union-attr]
+        step = max(right - left, 0.0) / (j - i)
+        for k in range(i, j):
+            a = round(left + (k - i) * step, 3)
+            words[k] = tr.Word(a, round(a + step, 3), " " + new_tokens[k], None)
+        i = j
+    return [w for w in words if w is not None]
+
+
+def correct_segment(settings: Settings, catalog: cat.Catalog, talk_id: str, n: int, text: str,
+                    who: str) -> tr.Segment:
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the corrected text is empty")
+    if len(text) > MAX_SEGMENT_TEXT:
+        raise InputError(f"the corrected text is longer than {MAX_SEGMENT_TEXT} characters")
+    with catalog.session() as s:
+        talk = _talk(s, talk_id)
+        path = settings.transcripts_dir / f"{talk.id}.json"
+        transcript = tr.load(path)
+        if not 0 <= n < len(transcript.segments):
+            raise NotFound(f"talk {talk_id} has no segment {n}")
+        seg = transcript.segments[n]
+        before = seg.text
+        seg.words = _retime(seg.words, text, seg.start, seg.end)
+        seg.text = tr.segment_text(seg.words)
+        transcript.history.append({
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "who": who, "segment": n, "before": before, "after": seg.text,
+        })
+        tr.save(transcript, path)
+        index.queue_change(s, talk_id)
+    return seg
+
+
+def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]:
+    """Remove media, transcript, catalog row and (through the outbox) index documents."""
+    with catalog.session() as s:
+        talk = _talk(s, talk_id)
+        files = [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
+        files.append(settings.transcripts_dir / f"{talk.id}.json")
+        s.query(cat.Job).filter_by(talk_id=talk_id).delete()
+        s.delete(talk)
+        index.queue_change(s, talk_id, "delete")
+    removed = []
+    for f in dict.fromkeys(files):
+        if f.exists():
+            f.unlink()
+            removed.append(f)
+    return removed
+
+
+__all__ = ["EDITABLE", "MAX_FIELD", "correct_segment", "delete", "update"]

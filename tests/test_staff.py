@@ -1,0 +1,156 @@
+"""The staff workflow end to end through a real `talkarchive serve` (with its worker)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest import demo
+from ingest.transcript import load
+
+from .conftest import MASTER_KEY, Served
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def token(served: Served) -> str:
+    out = served.archive.run("token", "create", "--name", "Anna (Soest)").stdout
+    return out.split()[-1]
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("clip")
+    wav = folder / "rede.wav"
+    demo.render_speech(["Die Stadtwerke bauen neue Ladesäulen am Bahnhof.",
+                        "Der Gemeinderat stimmt im Winter darüber ab."], wav)
+    mp4 = folder / "ladesaeulen.mp4"
+    demo.render_video(wav, mp4)
+    return mp4
+
+
+def api(served: Served, method: str, path: str, token: str | None = None, **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+    headers = kw.pop("headers", {})
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return httpx.request(method, served.url + path, headers=headers, timeout=60, **kw)
+
+
+def wait_job(served: Served, token: str, job_id: str, timeout: float = 180) -> dict:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = api(served, "GET", f"/api/jobs/{job_id}", token).json()
+        if job["state"] in ("ready", "failed"):
+            return job  # type: ignore[no-any-return]
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def index_docs(served: Served, talk_id: str) -> int:
+    env = served.archive.env
+    r = httpx.post(f"{env['TALKARCHIVE_MEILI_URL']}/indexes/{env['TALKARCHIVE_MEILI_INDEX']}/search",
+                   json={"q": "", "filter": f'talk_id = "{talk_id}"', "limit": 1000},
+                   headers={"Authorization": f"Bearer {MASTER_KEY}"})
+    return len(r.json()["hits"])
+
+
+def test_upload_publish_correct_delete(served: Served, token: str, clip: Path) -> None:
+    files = {"file": (clip.name, clip.read_bytes(), "video/mp4")}
+    meta = {"title": "Ladesäulen am Bahnhof", "event": "Smart Cities Konferenz 2025",
+            "date": "2025-09-18", "town": "Menden", "speakers": "Ben Weber, Cem Arslan",
+            "published": "false"}
+    assert api(served, "POST", "/api/talks", files=files, data=meta).status_code == 401
+    assert api(served, "POST", "/api/talks", "ta_wrong", files=files, data=meta).status_code == 401
+    r = api(served, "POST", "/api/talks", token, files=files, data=meta)
+    assert r.status_code == 202, r.text
+    body = r.json()
+    talk_id = body["talk_id"]
+    job = wait_job(served, token, body["job"]["id"])
+    assert job["state"] == "ready" and job["talk_id"] == talk_id, job
+
+    # unpublished: staff see it, the public does not (search, page, media, exports)
+    staff_hits = api(served, "GET", "/api/search", token, params={"q": "Bahnhof"}).json()
+    assert talk_id in [t["id"] for t in staff_hits["talks"]]
+    assert talk_id not in [t["id"] for t in api(served, "GET", "/api/search",
+                                                  params={"q": "Bahnhof"}).json()["talks"]]
+    for path in (f"/api/talks/{talk_id}", f"/api/talks/{talk_id}/media",
+                 f"/api/talks/{talk_id}/transcript.vtt", f"/talks/{talk_id}"):
+        assert api(served, "GET", path).status_code == 404, path
+    # publish: the index follows
+    r = api(served, "PATCH", f"/api/talks/{talk_id}", token, json={"published": True})
+    assert r.status_code == 200 and r.json()["published"] is True
+    public = api(served, "GET", "/api/search", params={"q": "Bahnhof"}).json()
+    assert talk_id in [t["id"] for t in public["talks"]]
+    assert public["talks"][0]["speakers"] == ["Ben Weber", "Cem Arslan"]
+
+    # correct a word; the corrected word is found, timings of unchanged words survive
+    path = served.archive.data_dir / "transcripts" / f"{talk_id}.json"
+    before = load(path)
+    seg = before.segments[0]
+    new_text = seg.text.split()
+    new_text[-1] = "Zwönitzbahnhof."
+    r = api(served, "PATCH", f"/api/talks/{talk_id}/segments/0", token,
+            json={"text": " ".join(new_text)})
+    assert r.status_code == 200, r.text
+    after = load(path)
+    assert after.segments[0].text == " ".join(new_text)
+    assert [w.start for w in after.segments[0].words[:-1]] == [w.start for w in seg.words[:-1]]
+    assert after.history[-1]["who"] == "Anna (Soest)" and after.history[-1]["before"] == seg.text
+    hits = api(served, "GET", "/api/search", params={"q": "Zwönitzbahnhof"}).json()
+    assert [t["id"] for t in hits["talks"]] == [talk_id]
+
+    # delete: nothing of the talk remains
+    talk_row = json.loads(served.archive.run("status", "--json").stdout)
+    assert talk_row["talks"] >= 4
+    assert api(served, "DELETE", f"/api/talks/{talk_id}").status_code == 401
+    r = api(served, "DELETE", f"/api/talks/{talk_id}", token)
+    assert r.status_code == 200, r.text
+    assert not path.exists()
+    media = served.archive.data_dir / "media"
+    leftovers = [p for p in media.rglob("*") if p.is_file() and (talk_id in p.name)]
+    assert leftovers == []
+    originals = list((media / "originals").glob("*"))
+    assert all(talk_id not in p.name and not p.name.startswith(talk_id) for p in originals)
+    assert not any(p.stat().st_size == clip.stat().st_size for p in originals)
+    with sqlite3.connect(served.archive.data_dir / "catalog.sqlite3") as db:
+        assert db.execute("select count(*) from talks where id = ?", (talk_id,)).fetchone()[0] == 0
+    assert index_docs(served, talk_id) == 0
+    assert api(served, "GET", f"/api/talks/{talk_id}", token).status_code == 404
+
+
+def test_bad_uploads_store_nothing(served: Served, token: str, tmp_path: Path) -> None:
+    uploads = served.archive.data_dir / "uploads"
+    wav = tmp_path / "s.wav"
+    demo.render_speech(["Ein kurzer Satz."], wav)
+    mp4 = tmp_path / "s.mp4"
+    demo.render_video(wav, mp4)
+    good = mp4.read_bytes()
+    cases = [
+        ("notes.mp4", b"kein Video, nur Text\n" * 50, {}, 422),
+        ("half.mp4", good[: len(good) // 2], {}, 422),
+        ("empty.mp4", b"", {}, 400),
+        ("big.mp4", os.urandom(6_000_000), {}, 413),
+        ("../../etc/evil.mp4", good, {}, 400),
+        ("ok.mp4", good, {"title": "x" * 100_000}, 400),
+    ]
+    for name, data, fields, status in cases:
+        r = api(served, "POST", "/api/talks", token, files={"file": (name, data, "video/mp4")},
+                data=fields)
+        assert r.status_code == status, (name, r.status_code, r.text)
+        body = r.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    r = api(served, "POST", "/api/talks", token, json={"file": "x"})
+    assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported_media_type"
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+    # the worker is unharmed: a good upload still goes through
+    r = api(served, "POST", "/api/talks", token, files={"file": ("gut.mp4", good, "video/mp4")},
+            data={"title": "Kurzer Satz"})
+    assert r.status_code == 202, r.text
+    assert wait_job(served, token, r.json()["job"]["id"])["state"] == "ready"
