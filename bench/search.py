@@ -138,15 +138,16 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
                    "TALKARCHIVE_MEILI_MASTER_KEY": KEY, "TALKARCHIVE_MEILI_INDEX": "bench",
                    "PATH": str(Path(sys.executable).parent)}
             proc = subprocess.Popen([str(Path(sys.executable).parent / "talkarchive"), "serve",
-                                     "--port", str(api_port)], env=env,
+                                     "--no-worker", "--port", str(api_port)], env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             api = httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=30)
-            for _ in range(200):
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
                 try:
                     if api.get("/api/health").status_code == 200:
                         break
                 except httpx.TransportError:
-                    time.sleep(0.1)
+                    time.sleep(0.2)
             words = [" ".join(rng.sample(vocab, rng.choice((1, 1, 2, 3)))) for _ in range(queries)]
             direct_body = {"distinct": "talk_id", "hitsPerPage": 10, "page": 1,
                            "facets": index.FACETS, "filter": ["published = true"],
@@ -170,6 +171,7 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
             api.close()
             proc.terminate()
             proc.wait(10)
+            print(json.dumps(report), flush=True)
         finally:
             client.close()
             catalog.dispose()
