@@ -6,6 +6,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -217,3 +218,65 @@ def test_keyboard_and_language_switch(served: Served, browser: Browser) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Transcript" in page.locator("#transcript-title").text_content()
     page.close()
+
+
+def test_staff_signs_in_uploads_corrects_and_finds(served: Served, browser: Browser,
+                                                   tmp_path: Path) -> None:
+    from ingest import demo
+
+    token = served.archive.run("token", "create", "--name", "Browser").stdout.split()[-1]
+    wav = tmp_path / "rede.wav"
+    demo.render_speech(["Im Sommer eröffnet das neue Freibad in Arnsberg.",
+                        "Der Eintritt für Kinder bleibt frei."], wav)
+    clip = tmp_path / "freibad.mp4"
+    demo.render_video(wav, clip)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    console = Console(page)
+    page.goto(served.url + "/admin")
+    page.fill("#token", "ta_falsch")
+    page.click("form.login button[type=submit]")
+    assert page.locator(".notice.error").count() == 1
+    console.errors.clear()  # the wrong token's 401 answer is logged by Chromium, as it should be
+    page.fill("#token", token)
+    page.click("form.login button[type=submit]")
+    page.wait_for_selector("#upload-form")
+    cookie = next(c for c in context.cookies() if c["name"] == "ta_session")
+    assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+
+    page.set_input_files("#files", str(clip))
+    page.fill("input[name=title]", "Das neue Freibad")
+    page.fill("input[name=town]", "Arnsberg")
+    page.click("#upload-button")
+    bar = page.locator(".upload progress")
+    bar.wait_for()
+    seen: set[str] = set()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        state = page.locator(".upload").get_attribute("data-state") or "uploading"
+        seen.add(page.locator(".upload .status").text_content() or "")
+        if state in ("ready", "failed", "rejected"):
+            break
+        page.wait_for_timeout(100)
+    assert state == "ready", seen
+    assert float(bar.get_attribute("value") or bar.evaluate("b => b.value")) == 1.0
+    screenshot(page, "admin-1280")
+
+    page.click(".upload .status a")
+    page.wait_for_selector(".seg button.edit")
+    first = page.locator(".seg").first
+    first.locator("button.edit").click()
+    page.fill(".editing textarea", "Im Sommer eröffnet das neue Wellenfreibad in Arnsberg.")
+    page.click(".editing button:first-of-type")
+    page.wait_for_selector(".seg[data-saved=true]")
+    assert "Wellenfreibad" in first.text_content()
+
+    public = browser.new_page()
+    public.goto(served.url + "/")
+    public.type("#q", "Wellenfreibad", delay=30)
+    wait_for_results(public, "Wellenfreibad")
+    assert "Das neue Freibad" in public.locator("ol.talks > li.talk h3").first.text_content()
+    public.close()
+    assert console.errors == []
+    context.close()
