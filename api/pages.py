@@ -66,7 +66,7 @@ async def search_page(request: Request) -> Response:
     error = None
     try:
         result = await run_in_threadpool(
-            search_mod.search, state.settings, state.meili, state.catalog, q, filters, page
+            search_mod.search, state.settings, state.meili, q, filters, page
         )
     except SearchUnavailable:
         error = "unavailable"
@@ -76,7 +76,7 @@ async def search_page(request: Request) -> Response:
     if q and result is not None:
         # the facet lists come from the whole archive, so a filter can be widened again
         everything = await run_in_threadpool(
-            search_mod.search, state.settings, state.meili, state.catalog, "", None, 1
+            search_mod.search, state.settings, state.meili, "", None, 1
         )
         facets = everything["facets"]
     base = {k: v for k, v in {"q": q, "event": filters.event, "year": filters.year,

@@ -170,7 +170,7 @@ def search(ctx: Context, query: str, event: str | None, year: int | None, town: 
                                  language=language)
     with _catalog(settings) as catalog, meili.connect(settings) as client:
         index.ensure_index(settings, client, catalog)
-        result = search_mod.search(settings, client, catalog, query, filters, page, staff=True)
+        result = search_mod.search(settings, client, query, filters, page, staff=True)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return

@@ -18,7 +18,7 @@ from .german import index_variants, use_cache
 from .meili import MeiliClient
 from .settings import Settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FACETS = ["event", "year", "town", "speakers", "language"]
 INDEX_SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["text", "text_alt"],
@@ -38,6 +38,8 @@ def documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[dict[str, A
         "talk_id": talk.id,
         "title": talk.title,
         "event": talk.event,
+        "date": talk.date,
+        "has_poster": bool(talk.poster_path),
         "year": talk.year,
         "town": talk.town,
         "speakers": list(talk.speakers or []),

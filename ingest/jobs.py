@@ -163,6 +163,10 @@ def serve_worker(settings: Settings, stop: threading.Event | None = None) -> Non
         while not halt.wait(max(1.0, settings.job_stale_seconds / 3)):
             with contextlib.suppress(Exception):  # the next round tries again
                 recover_stale(settings, catalog, queue)
+            with contextlib.suppress(Exception):  # index changes left by an outage
+                if catalog.pending_outbox(1):
+                    with meili.connect(settings, start=False) as client:
+                        index.drain_outbox(settings, client, catalog)
 
     threading.Thread(target=watchdog, daemon=True, name="watchdog").start()
     consumer = queue.huey.create_consumer(workers=1, periodic=False, check_worker_health=True,

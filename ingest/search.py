@@ -9,7 +9,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import catalog as cat
 from .errors import InputError
 from .german import fold
 from .index import FACETS
@@ -19,7 +18,7 @@ from .settings import Settings
 MAX_QUERY = 200
 PER_PAGE = 10
 SEGMENTS_PER_TALK = 5
-SEGMENT_POOL = 100
+SEGMENT_POOL = 40
 _PRE, _POST = "\ue000", "\ue001"
 
 
@@ -81,32 +80,27 @@ def _segment(hit: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def search(
-    settings: Settings,
-    client: MeiliClient,
-    catalog: cat.Catalog,
-    query: str,
-    filters: Filters | None = None,
-    page: int = 1,
-    *,
-    staff: bool = False,
-    per_page: int = PER_PAGE,
-) -> dict[str, Any]:
+_HIGHLIGHT: dict[str, Any] = {
+    "attributesToRetrieve": ["talk_id", "start", "end", "word_starts"],
+    "attributesToHighlight": ["text"],
+    "highlightPreTag": _PRE,
+    "highlightPostTag": _POST,
+}
+TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
+
+
+def build_queries(settings: Settings, query: str, filters: Filters | None = None, page: int = 1,
+                  *, staff: bool = False, per_page: int = PER_PAGE) -> list[dict[str, Any]]:
+    """The multi-search body of one search: the page of talks (distinct, with facets, their
+    metadata) and, for a query, the best segments overall with highlights."""
     query = query.strip()
     if len(query) > MAX_QUERY:
         raise InputError(f"query is longer than {MAX_QUERY} characters", code="query_too_long")
     if page < 1 or page > 1000:
         raise InputError("page must be between 1 and 1000", code="bad_page")
-    filters = filters or Filters()
     q = fold(query)
-    base_filter = filter_expression(filters, staff=staff)
+    base_filter = filter_expression(filters or Filters(), staff=staff)
     uid = settings.meili_index
-    highlight = {
-        "attributesToRetrieve": ["talk_id", "start", "end", "word_starts"],
-        "attributesToHighlight": ["text"],
-        "highlightPreTag": _PRE,
-        "highlightPostTag": _POST,
-    }
     talks_query = {
         "indexUid": uid,
         "q": q,
@@ -115,14 +109,30 @@ def search(
         "page": page,
         "hitsPerPage": per_page,
         "facets": FACETS,
-        "attributesToRetrieve": ["talk_id"],
+        "attributesToRetrieve": TALK_FIELDS,
     }
-    # One round trip in the common case: the page of talks (distinct, with facets) and the best
-    # segments overall, grouped here by talk.
     queries = [talks_query]
     if q:
         queries.append({"indexUid": uid, "q": q, "filter": base_filter,
-                        "limit": SEGMENT_POOL, **highlight})
+                        "limit": SEGMENT_POOL, **_HIGHLIGHT})
+    return queries
+
+
+def search(
+    settings: Settings,
+    client: MeiliClient,
+    query: str,
+    filters: Filters | None = None,
+    page: int = 1,
+    *,
+    staff: bool = False,
+    per_page: int = PER_PAGE,
+) -> dict[str, Any]:
+    """Talks ranked by their best hit; one Meilisearch round trip in the common case."""
+    queries = build_queries(settings, query, filters, page, staff=staff, per_page=per_page)
+    q = queries[0]["q"]
+    base_filter = queries[0]["filter"]
+    uid = settings.meili_index
     results = client.request("POST", "/multi-search", json={"queries": queries})["results"]
     first = results[0]
     talk_ids = [hit["talk_id"] for hit in first["hits"]]
@@ -135,31 +145,27 @@ def search(
         missing = [t for t in talk_ids if not segments[t]]
         if missing:  # talks whose best segments rank below the shared pool
             more = [{"indexUid": uid, "q": q, "filter": [*base_filter, f"talk_id = {quote(t)}"],
-                     "limit": SEGMENTS_PER_TALK, **highlight} for t in missing]
+                     "limit": SEGMENTS_PER_TALK, **_HIGHLIGHT} for t in missing]
             extra = client.request("POST", "/multi-search", json={"queries": more})["results"]
             for talk_id, result in zip(missing, extra, strict=True):
                 segments[talk_id] = [_segment(hit) for hit in result["hits"]]
-    rows = {t.id: t for t in catalog.talks(talk_ids)} if talk_ids else {}
-    talks = []
-    for talk_id in talk_ids:
-        talk = rows.get(talk_id)
-        if talk is None:
-            continue  # deleted from the catalog; the outbox removes its documents
-        talks.append(
-            {
-                "id": talk.id,
-                "title": talk.title,
-                "event": talk.event,
-                "date": talk.date,
-                "town": talk.town,
-                "speakers": list(talk.speakers or []),
-                "poster_url": f"/api/talks/{talk.id}/poster.jpg" if talk.poster_path else None,
-                "segments": segments[talk_id],
-            }
-        )
+    talks = [
+        {
+            "id": hit["talk_id"],
+            "title": hit.get("title") or "",
+            "event": hit.get("event"),
+            "date": hit.get("date"),
+            "town": hit.get("town"),
+            "speakers": list(hit.get("speakers") or []),
+            "poster_url": f"/api/talks/{hit['talk_id']}/poster.jpg" if hit.get("has_poster")
+            else None,
+            "segments": segments[hit["talk_id"]],
+        }
+        for hit in first["hits"]
+    ]
     total = int(first.get("totalHits", len(talks)))
     return {
-        "query": query,
+        "query": query.strip(),
         "total": total,
         "page": page,
         "pages": math.ceil(total / per_page) if total else 0,

@@ -147,35 +147,69 @@ def test_media_ranges_and_caching(served: Served) -> None:
 
 
 BAD_REQUESTS = [
-    ("/api/search", {"q": "x" * 201}, 400),
-    ("/api/search", {"q": "a", "year": "zwei"}, 400),
-    ("/api/search", {"q": "a", "page": "0"}, 400),
-    ("/api/search", {"q": "a", "language": "de;drop"}, 400),
-    ("/api/search", {"q": "a", "event": "e" * 500}, 400),
-    ("/api/talks", {"per_page": "1000"}, 400),
-    ("/api/talks/nope", {}, 404),
-    ("/api/talks/nope/transcript.vtt", {}, 404),
-    ("/api/talks/{id}/transcript.docx", {}, 404),
-    ("/api/talks/nope/media", {}, 404),
-    ("/api/talks/nope/poster.jpg", {}, 404),
-    ("/api/no/such/route", {}, 404),
+    ("GET", "/api/search", {"q": "x" * 201}, 400),
+    ("GET", "/api/search", {"q": "a", "year": "zwei"}, 400),
+    ("GET", "/api/search", {"q": "a", "page": "0"}, 400),
+    ("GET", "/api/search", {"q": "a", "language": "de;drop"}, 400),
+    ("GET", "/api/search", {"q": "a", "event": "e" * 500}, 400),
+    ("GET", "/api/talks", {"per_page": "1000"}, 400),
+    ("GET", "/api/talks/nope", {}, 404),
+    ("GET", "/api/talks/nope/transcript.vtt", {}, 404),
+    ("GET", "/api/talks/{id}/transcript.docx", {}, 404),
+    ("GET", "/api/talks/nope/media", {}, 404),
+    ("GET", "/api/talks/nope/poster.jpg", {}, 404),
+    ("GET", "/api/no/such/route", {}, 404),
+    ("POST", "/api/talks", {}, 401),
+    ("PATCH", "/api/talks/{id}", {}, 401),
+    ("DELETE", "/api/talks/{id}", {}, 401),
+    ("PATCH", "/api/talks/{id}/segments/0", {}, 401),
+    ("GET", "/api/jobs", {}, 401),
+    ("GET", "/api/jobs/nope", {}, 401),
+    ("POST", "/api/jobs/nope/retry", {}, 401),
 ]
+STAFF_BAD_REQUESTS = [
+    ("GET", "/api/jobs/nope", {}, None, 404),
+    ("POST", "/api/jobs/nope/retry", {}, None, 404),
+    ("PATCH", "/api/talks/{id}", {}, {"colour": "blue"}, 400),
+    ("PATCH", "/api/talks/{id}", {}, {"date": "gestern"}, 400),
+    ("PATCH", "/api/talks/nope", {}, {"title": "x"}, 404),
+    ("PATCH", "/api/talks/{id}/segments/9999", {}, {"text": "x"}, 404),
+    ("PATCH", "/api/talks/{id}/segments/0", {}, {"text": ""}, 400),
+    ("DELETE", "/api/talks/nope", {}, None, 404),
+    ("POST", "/api/talks", {}, None, 415),
+]
+
+
+def check_shape(r: httpx.Response) -> None:
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert "Traceback" not in r.text
 
 
 def test_every_route_answers_bad_input_in_the_error_shape(served: Served) -> None:
     talk_id = next(iter(served.talk_ids.values()))
     spec = get(served, "/openapi.json").json()
     covered = set()
-    for path, params, status in BAD_REQUESTS:
-        r = get(served, path.replace("{id}", talk_id), params=params)
-        assert r.status_code == status, (path, params, r.text)
-        body = r.json()
-        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
-        assert "Traceback" not in r.text
-        covered.add(re.sub(r"/talks/[^/]+", "/talks/{talk_id}", path.split("?")[0]))
-    routes = {p.replace("{fmt}", "") for p in spec["paths"]} - {"/api/health"}
-    for route in routes:
-        assert any(c.startswith(route.rstrip(".")) for c in covered), route
+    for method, path, params, status in BAD_REQUESTS:
+        r = httpx.request(method, served.url + path.replace("{id}", talk_id), params=params,
+                          timeout=30)
+        assert r.status_code == status, (method, path, params, r.text)
+        check_shape(r)
+        covered.add((method, path.replace("{id}", talk_id)))
+    token = served.archive.run("token", "create", "--name", "walker").stdout.split()[-1]
+    auth = {"Authorization": f"Bearer {token}"}
+    for method, path, params, body, status in STAFF_BAD_REQUESTS:
+        r = httpx.request(method, served.url + path.replace("{id}", talk_id), params=params,
+                          json=body, headers=auth, timeout=30)
+        assert r.status_code == status, (method, path, body, r.text)
+        check_shape(r)
+    for route, methods in spec["paths"].items():
+        if route == "/api/health":
+            continue
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(route))
+        for method in methods:
+            assert any(m == method.upper() and re.fullmatch(pattern, c) for m, c in covered), (
+                method, route)
     r = httpx.post(served.url + "/api/search")
     assert r.status_code == 405 and set(r.json()["error"]) == {"code", "message"}
 

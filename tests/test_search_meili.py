@@ -72,7 +72,7 @@ def env(meili_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: i
 
 def run(env, q: str, **filters):  # type: ignore[no-untyped-def]
     settings, catalog, client = env
-    return search_mod.search(settings, client, catalog, q, search_mod.Filters(**filters))
+    return search_mod.search(settings, client, q, search_mod.Filters(**filters))
 
 
 def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -102,7 +102,7 @@ def test_unpublished_hidden_and_facets_count_talks(env) -> None:  # type: ignore
     assert ids(result)[0] == "b2" and "c3" not in ids(result)
     assert run(env, "Entwurf")["total"] == 0  # only in the unpublished talk
     settings, catalog, client = env
-    staff = search_mod.search(settings, client, catalog, "Entwurf", staff=True)
+    staff = search_mod.search(settings, client, "Entwurf", staff=True)
     assert ids(staff) == ["c3"]
     everything = run(env, "die")
     assert everything["facets"]["event"] == {"Konferenz 2024": 1, "Konferenz 2025": 1}
