@@ -91,7 +91,8 @@ def cli() -> None:
 @click.option("--glossary", help="Comma-separated names and terms that help the engine.")
 @click.option("--unpublished", is_flag=True, help="Keep the talk out of public search.")
 @click.option("--wait/--no-wait", default=True,
-              help="Wait until searchable (the default; the job queue arrives with workers).")
+              help="Transcribe here and wait until searchable (default), or only queue jobs "
+                   "for the workers (`talkarchive worker` or `serve`).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str | None,
@@ -106,6 +107,10 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
             files.extend(sorted(f for f in p.iterdir() if f.is_file()))
         else:
             files.append(p)
+    if not wait:
+        _enqueue(settings, files, title, event, date, speakers, town, language, glossary,
+                 unpublished)
+        return
     failed = 0
     with _catalog(settings) as catalog:
         for path in files:
@@ -148,6 +153,43 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
             click.echo(f"warning: transcripts are kept but not yet searchable: {exc.message}; "
                        "run `talkarchive reindex` once Meilisearch is back", err=True)
             sys.exit(EXIT_INDEX_PENDING)
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+def _enqueue(settings: Settings, files: list[Path], title: str | None, event: str | None,
+             date: str | None, speakers: tuple[str, ...], town: str | None,
+             language: str | None, glossary: str | None, unpublished: bool) -> None:
+    """Queue a job per file; the file is copied below DATA_DIR first (the original stays)."""
+    import shutil
+    import uuid
+
+    from . import jobs, media
+    from .queue import Queue
+
+    failed = 0
+    queue = Queue(settings)
+    uploads = settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    with _catalog(settings) as catalog:
+        for path in files:
+            meta = pipeline.TalkMeta(
+                title=title if len(files) == 1 else None, event=event, date=date,
+                speakers=list(speakers), town=town, language=language,
+                glossary=[g.strip() for g in (glossary or "").split(",") if g.strip()],
+                published=not unpublished,
+            )
+            try:
+                meta.validate()
+                media.probe(path)
+            except TalkarchiveError as exc:
+                failed += 1
+                click.echo(f"error: {exc.message}", err=True)
+                continue
+            copy = uploads / f"{uuid.uuid4().hex}{path.suffix.lower()}"
+            shutil.copyfile(path, copy)
+            job = jobs.submit(catalog, queue, copy, path.name, meta)
+            click.echo(f"{job.id}  queued: {path.name}")
     if failed:
         sys.exit(EXIT_ERROR)
 
