@@ -159,7 +159,8 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
 
 def _enqueue(settings: Settings, files: list[Path], title: str | None, event: str | None,
              date: str | None, speakers: tuple[str, ...], town: str | None,
-             language: str | None, glossary: str | None, unpublished: bool) -> None:
+             language: str | None, glossary: str | None, unpublished: bool,
+             exit_on_error: bool = True) -> None:
     """Queue a job per file; the file is copied below DATA_DIR first (the original stays)."""
     import shutil
     import uuid
@@ -190,8 +191,42 @@ def _enqueue(settings: Settings, files: list[Path], title: str | None, event: st
             shutil.copyfile(path, copy)
             job = jobs.submit(catalog, queue, copy, path.name, meta)
             click.echo(f"{job.id}  queued: {path.name}")
-    if failed:
+    if failed and exit_on_error:
         sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
+@click.option("--event")
+@click.option("--town")
+@pass_ctx
+def watch(ctx: Context, folder: Path, interval: float, event: str | None,
+          town: str | None) -> None:
+    """Queue every recording that appears in FOLDER (once its size has settled)."""
+    import time
+
+    settings = ctx.settings
+    seen_file = settings.data_dir / "watch-seen.txt"
+    seen = set(seen_file.read_text().splitlines()) if seen_file.exists() else set()
+    sizes: dict[Path, int] = {}
+    click.echo(f"watching {folder} (Ctrl+C to stop)")
+    while True:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            key = f"{path.resolve()}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+            if key in seen or path.name.startswith("."):
+                continue
+            size = path.stat().st_size
+            if sizes.get(path) != size:  # still being written
+                sizes[path] = size
+                continue
+            _enqueue(settings, [path], None, event, None, (), town, None, None, False,
+                     exit_on_error=False)
+            seen.add(key)
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            with seen_file.open("a") as f:
+                f.write(key + "\n")
+        time.sleep(interval)
 
 
 @cli.command()

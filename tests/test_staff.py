@@ -154,3 +154,43 @@ def test_bad_uploads_store_nothing(served: Served, token: str, tmp_path: Path) -
             data={"title": "Kurzer Satz"})
     assert r.status_code == 202, r.text
     assert wait_job(served, token, r.json()["job"]["id"])["state"] == "ready"
+
+
+def test_cli_queue_and_watch_folder(served: Served, token: str, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from .conftest import CLI
+
+    wav = tmp_path / "a.wav"
+    demo.render_speech(["Die Bibliothek öffnet am Sonntag."], wav)
+    first = tmp_path / "bibliothek.mp4"
+    demo.render_video(wav, first)
+    out = served.archive.run("ingest", "--no-wait", str(first)).stdout
+    job_id = out.split()[0]
+    assert "queued" in out and first.exists()  # the user's file stays where it was
+    assert wait_job(served, token, job_id)["state"] == "ready"
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    watcher = subprocess.Popen([str(CLI), "watch", str(inbox), "--interval", "0.5"],
+                               env=served.archive.env, stdout=subprocess.PIPE, text=True)
+    try:
+        demo.render_speech(["Der Stadtpark bekommt neue Bänke."], tmp_path / "b.wav")
+        demo.render_video(tmp_path / "b.wav", tmp_path / "park.mp4")
+        shutil.copy(tmp_path / "park.mp4", inbox / "park.mp4")
+        deadline = time.monotonic() + 120
+        job = None
+        while time.monotonic() < deadline:
+            found = [j for j in api(served, "GET", "/api/jobs", token).json()
+                     if j["file_name"] == "park.mp4"]
+            if found and found[0]["state"] in ("ready", "failed"):
+                job = found[0]
+                break
+            time.sleep(0.5)
+        assert job is not None and job["state"] == "ready", job
+    finally:
+        watcher.terminate()
+        watcher.wait(10)
+        if watcher.stdout:
+            watcher.stdout.close()
