@@ -114,12 +114,8 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
     failed = 0
     with _catalog(settings) as catalog:
         for path in files:
-            meta = pipeline.TalkMeta(
-                title=title if len(files) == 1 else None, event=event, date=date,
-                speakers=list(speakers), town=town, language=language,
-                glossary=[g.strip() for g in (glossary or "").split(",") if g.strip()],
-                published=not unpublished,
-            )
+            meta = _talk_meta(len(files), title, event, date, speakers, town, language,
+                              glossary, unpublished)
             try:
                 with _progress(quiet) as bar:
                     task = bar.add_task(f"{path.name}: probing", total=1.0)
@@ -157,6 +153,18 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
         sys.exit(EXIT_ERROR)
 
 
+def _talk_meta(count: int, title: str | None, event: str | None, date: str | None,
+               speakers: tuple[str, ...], town: str | None, language: str | None,
+               glossary: str | None, unpublished: bool) -> pipeline.TalkMeta:
+    """The metadata given on the command line; a title only names a single file."""
+    return pipeline.TalkMeta(
+        title=title if count == 1 else None, event=event, date=date, speakers=list(speakers),
+        town=town, language=language,
+        glossary=[g.strip() for g in (glossary or "").split(",") if g.strip()],
+        published=not unpublished,
+    )
+
+
 def _enqueue(settings: Settings, files: list[Path], title: str | None, event: str | None,
              date: str | None, speakers: tuple[str, ...], town: str | None,
              language: str | None, glossary: str | None, unpublished: bool,
@@ -174,12 +182,8 @@ def _enqueue(settings: Settings, files: list[Path], title: str | None, event: st
     uploads.mkdir(parents=True, exist_ok=True)
     with _catalog(settings) as catalog:
         for path in files:
-            meta = pipeline.TalkMeta(
-                title=title if len(files) == 1 else None, event=event, date=date,
-                speakers=list(speakers), town=town, language=language,
-                glossary=[g.strip() for g in (glossary or "").split(",") if g.strip()],
-                published=not unpublished,
-            )
+            meta = _talk_meta(len(files), title, event, date, speakers, town, language,
+                              glossary, unpublished)
             try:
                 meta.validate()
                 media.probe(path)
