@@ -111,29 +111,30 @@ def talk_documents(settings: Settings, talk: cat.Talk) -> Iterator[dict[str, Any
 
 def reindex(settings: Settings, client: MeiliClient, catalog: cat.Catalog,
             progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the whole index from the transcripts into a new index, then swap it in."""
+    """Rebuild the whole index from the transcripts into a new index, then swap it in (when
+    there is no live index yet, nobody is searching it: it is filled directly)."""
     uid = settings.meili_index
-    tmp = f"{uid}__rebuild"
     high_water = catalog.outbox_high_water()
-    if _exists(client, tmp):
-        client.wait(client.request("DELETE", f"/indexes/{tmp}"))
-    create_index(client, tmp)
+    live = _exists(client, uid)
+    target = f"{uid}__rebuild" if live else uid
+    if live and _exists(client, target):
+        client.wait(client.request("DELETE", f"/indexes/{target}"))
+    create_index(client, target)
     talks = [t for t in catalog.talks() if t.status == "ready"]
     total = sum(t.segment_count for t in talks)
     sent = 0
     tasks = []
     for talk in talks:
         for batch in _batches(talk_documents(settings, talk), settings.index_batch_size):
-            tasks.append(client.request("POST", f"/indexes/{tmp}/documents", json=batch))
+            tasks.append(client.request("POST", f"/indexes/{target}/documents", json=batch))
             sent += len(batch)
             if progress:
                 progress(sent, total)
     for task in tasks:
         client.wait(task)
-    if not _exists(client, uid):
-        create_index(client, uid)
-    client.wait(client.request("POST", "/swap-indexes", json=[{"indexes": [uid, tmp]}]))
-    client.wait(client.request("DELETE", f"/indexes/{tmp}"))
+    if live:
+        client.wait(client.request("POST", "/swap-indexes", json=[{"indexes": [uid, target]}]))
+        client.wait(client.request("DELETE", f"/indexes/{target}"))
     catalog.outbox_done(high_water)
     catalog.meta_set(_schema_key(settings), str(SCHEMA_VERSION))
     return sent
