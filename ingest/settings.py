@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         120.0, description="Recordings at least this long use the batched pipeline."
     )
     chunk_seconds: float = Field(
-        900.0, gt=60, description="Audio is fed to the engine in chunks of at most this length."
+        300.0, gt=60, description="Audio is fed to the engine in chunks of at most this length."
     )
     cpu_threads: int = Field(0, ge=0, description="Engine CPU threads; 0 uses every core.")
     database_url: str | None = Field(
