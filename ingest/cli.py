@@ -398,6 +398,7 @@ def demo(ctx: Context, quiet: bool) -> None:
                     bar.update(task, completed=done, total=total or 1.0)
 
                 pipeline.ingest_file(settings, catalog, path, meta, report)
+                bar.update(task, completed=1, total=1)
             path.unlink()
         with meili.connect(settings) as client:
             index.drain_outbox(settings, client, catalog)
