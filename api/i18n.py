@@ -99,6 +99,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "save": "Speichern",
         "cancel": "Abbrechen",
         "edit_segment": "Satz bearbeiten",
+        "edit_metadata": "Angaben bearbeiten",
+        "saved": "Gespeichert.",
     },
     "en": {
         "site": "Talk archive",
@@ -192,6 +194,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "save": "Save",
         "cancel": "Cancel",
         "edit_segment": "Edit sentence",
+        "edit_metadata": "Edit details",
+        "saved": "Saved.",
     },
 }
 

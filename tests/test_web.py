@@ -262,8 +262,19 @@ def test_staff_signs_in_uploads_corrects_and_finds(served: Served, browser: Brow
     assert state == "ready", seen
     assert float(bar.get_attribute("value") or bar.evaluate("b => b.value")) == 1.0
     screenshot(page, "admin-1280")
+    talk_href = page.locator(".upload .status a").get_attribute("href")
 
-    page.click(".upload .status a")
+    # metadata editing on the staff page
+    page.goto(served.url + "/admin")
+    row = page.locator(f"tr:has(a[href='{talk_href}'])")
+    row.locator("details summary").click()
+    row.locator("input[name=town]").fill("Menden")
+    row.locator("form.meta-form button[type=submit]").click()
+    row.locator("form.meta-form output", has_text="Gespeichert").wait_for()
+    talk_id = talk_href.rsplit("/", 1)[1]
+    assert httpx.get(f"{served.url}/api/talks/{talk_id}").json()["town"] == "Menden"
+
+    page.goto(served.url + talk_href)
     page.wait_for_selector(".seg button.edit")
     first = page.locator(".seg").first
     first.locator("button.edit").click()

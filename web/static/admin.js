@@ -122,6 +122,27 @@
     showChosen();
   });
 
+  document.addEventListener("submit", async (e) => {
+    const metaForm = e.target.closest("form.meta-form");
+    if (!metaForm) return;
+    e.preventDefault();
+    const f = new FormData(metaForm);
+    const body = {
+      title: f.get("title").trim(),
+      event: f.get("event").trim() || null,
+      date: f.get("date") || null,
+      speakers: f.get("speakers").split(",").map((s) => s.trim()).filter(Boolean),
+      town: f.get("town").trim() || null,
+    };
+    const r = await fetch(`/api/talks/${metaForm.dataset.talk}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body),
+    });
+    const answer = await r.json();
+    metaForm.querySelector("output").textContent = r.ok ? texts.saved : answer.error.message;
+  });
+
   document.addEventListener("click", async (e) => {
     const publish = e.target.closest("button.publish");
     const del = e.target.closest("button.delete");
