@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from ingest import auth
+from ingest.errors import Unauthorized
 
 COOKIE = "ta_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -18,7 +19,7 @@ def staff(request: Request) -> auth.Staff | None:
         scheme, _, token = header.partition(" ")
         who = auth.verify_token(catalog, token.strip()) if scheme.lower() == "bearer" else None
         if who is None:
-            raise auth.Unauthorized("the staff token is wrong or revoked")
+            raise Unauthorized("the staff token is wrong or revoked")
         return who
     sid = request.cookies.get(COOKIE)
     if sid:
@@ -32,5 +33,5 @@ def staff(request: Request) -> auth.Staff | None:
 def require_staff(request: Request) -> auth.Staff:
     who = staff(request)
     if who is None:
-        raise auth.Unauthorized()
+        raise Unauthorized()
     return who

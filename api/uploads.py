@@ -12,21 +12,11 @@ from pathlib import Path
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ingest.errors import InputError, TalkarchiveError
+from ingest.errors import InputError, PayloadTooLarge, TalkarchiveError, UnsupportedMediaType
 
 MAX_FIELD_BYTES = 10_000
 MAX_FIELDS = 30
 _SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,255}$")
-
-
-class PayloadTooLarge(TalkarchiveError):
-    code = "too_large"
-    status = 413
-
-
-class UnsupportedMediaType(TalkarchiveError):
-    code = "unsupported_media_type"
-    status = 415
 
 
 @dataclass

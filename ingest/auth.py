@@ -9,24 +9,10 @@ import secrets
 from dataclasses import dataclass
 
 from . import catalog as cat
-from .errors import InputError, NotFound, TalkarchiveError
+from .errors import Forbidden, InputError, NotFound
 
 SESSION_DAYS = 7
 TOKEN_PREFIX = "ta_"
-
-
-class Unauthorized(TalkarchiveError):
-    code = "unauthorized"
-    status = 401
-
-    def __init__(self, message: str = "a valid staff token is needed") -> None:
-        super().__init__(message)
-        self.headers["WWW-Authenticate"] = "Bearer"
-
-
-class Forbidden(TalkarchiveError):
-    code = "forbidden"
-    status = 403
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,30 @@ class NotFound(TalkarchiveError):
     status = 404
 
 
+class Unauthorized(TalkarchiveError):
+    code = "unauthorized"
+    status = 401
+
+    def __init__(self, message: str = "a valid staff token is needed") -> None:
+        super().__init__(message)
+        self.headers["WWW-Authenticate"] = "Bearer"
+
+
+class Forbidden(TalkarchiveError):
+    code = "forbidden"
+    status = 403
+
+
+class PayloadTooLarge(InputError):
+    code = "too_large"
+    status = 413
+
+
+class UnsupportedMediaType(InputError):
+    code = "unsupported_media_type"
+    status = 415
+
+
 class SearchUnavailable(TalkarchiveError):
     """Meilisearch cannot be reached or answered with a server error."""
 
