@@ -262,8 +262,7 @@ def transcribe_wav(
 
 def options_for(settings: Settings, language: str | None, duration: float,
                 glossary: list[str] | None = None) -> TranscribeOptions:
-    if settings.model == "base" and not models.model_dir(settings).is_dir():
-        raise ModelError("the base model is not installed: run `talkarchive models fetch`")
+    models.resolve(settings)  # fail before any work when the model is not installed
     batched = settings.engine == "faster-whisper" and duration >= settings.batch_min_seconds
     prompt = ", ".join(glossary) if glossary else None
     return TranscribeOptions(

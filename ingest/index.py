@@ -169,8 +169,3 @@ def queue_change(session: Any, talk_id: str, action: str = "upsert") -> None:
     """Record an index change in the caller's catalog transaction."""
     session.add(cat.Outbox(talk_id=talk_id, action=action))
 
-
-__all__ = [
-    "FACETS", "INDEX_SETTINGS", "SCHEMA_VERSION", "create_index", "documents", "drain_outbox",
-    "ensure_index", "queue_change", "reindex",
-]

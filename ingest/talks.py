@@ -14,7 +14,7 @@ from . import catalog as cat
 from . import index
 from . import transcript as tr
 from .errors import InputError, NotFound
-from .pipeline import MAX_FIELD, TalkMeta
+from .pipeline import TalkMeta
 from .settings import Settings
 
 EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published")
@@ -120,5 +120,3 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
             removed.append(f)
     return removed
 
-
-__all__ = ["EDITABLE", "MAX_FIELD", "correct_segment", "delete", "update"]
