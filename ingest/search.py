@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import InputError
 from .german import fold
-from .index import FACETS
+from .index import FACETS, TALK_FIELDS, talks_uid
 from .meili import MeiliClient
 from .settings import Settings
 
@@ -86,36 +86,44 @@ _HIGHLIGHT: dict[str, Any] = {
     "highlightPreTag": _PRE,
     "highlightPostTag": _POST,
 }
-TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
 
 
-def build_queries(settings: Settings, query: str, filters: Filters | None = None, page: int = 1,
-                  *, staff: bool = False, per_page: int = PER_PAGE) -> list[dict[str, Any]]:
-    """The multi-search body of one search: the page of talks (distinct, with facets, their
-    metadata) and, for a query, the best segments overall with highlights."""
+def build_talk_query(settings: Settings, query: str, filters: Filters | None = None, page: int = 1,
+                     *, staff: bool = False, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """The first request of a search: one page of talks from the talk index, ranked by how
+    well the talk matches, with the exact talk count and facet counts (talks, not segments).
+    Without a query, the newest talks come first."""
     query = query.strip()
     if len(query) > MAX_QUERY:
         raise InputError(f"query is longer than {MAX_QUERY} characters", code="query_too_long")
     if page < 1 or page > 1000:
         raise InputError("page must be between 1 and 1000", code="bad_page")
     q = fold(query)
-    base_filter = filter_expression(filters or Filters(), staff=staff)
-    uid = settings.meili_index
-    talks_query = {
-        "indexUid": uid,
+    body: dict[str, Any] = {
+        "indexUid": talks_uid(settings.meili_index),
         "q": q,
-        "filter": base_filter,
-        "distinct": "talk_id",
+        "filter": filter_expression(filters or Filters(), staff=staff),
         "page": page,
         "hitsPerPage": per_page,
         "facets": FACETS,
         "attributesToRetrieve": TALK_FIELDS,
     }
-    queries = [talks_query]
-    if q:
-        queries.append({"indexUid": uid, "q": q, "filter": base_filter,
-                        "limit": SEGMENT_POOL, **_HIGHLIGHT})
-    return queries
+    if not q:
+        body["sort"] = ["date:desc"]
+    return body
+
+
+def build_segment_queries(settings: Settings, talk_query: dict[str, Any], talk_ids: list[str],
+                          *, per_talk: bool = False) -> list[dict[str, Any]]:
+    """The second request: the best highlighted segments of the talks on the page, one shared
+    pool, or (``per_talk``) one query per talk for talks the pool left without a segment."""
+    common = {"indexUid": settings.meili_index, "q": talk_query["q"], **_HIGHLIGHT}
+    base = talk_query["filter"]
+    if per_talk:
+        return [{**common, "filter": [*base, f"talk_id = {quote(t)}"], "limit": SEGMENTS_PER_TALK}
+                for t in talk_ids]
+    ids = ", ".join(quote(t) for t in talk_ids)
+    return [{**common, "filter": [*base, f"talk_id IN [{ids}]"], "limit": SEGMENT_POOL}]
 
 
 def search(
@@ -128,25 +136,20 @@ def search(
     staff: bool = False,
     per_page: int = PER_PAGE,
 ) -> dict[str, Any]:
-    """Talks ranked by their best hit; one Meilisearch round trip in the common case."""
-    queries = build_queries(settings, query, filters, page, staff=staff, per_page=per_page)
-    q = queries[0]["q"]
-    base_filter = queries[0]["filter"]
-    uid = settings.meili_index
-    results = client.request("POST", "/multi-search", json={"queries": queries})["results"]
-    first = results[0]
+    """Talks ranked by how well they match, each with its best segments: two Meilisearch
+    round trips for a query (talks, then their segments), one to browse."""
+    talk_query = build_talk_query(settings, query, filters, page, staff=staff, per_page=per_page)
+    first = _multi(client, [talk_query])[0]
     talk_ids = [hit["talk_id"] for hit in first["hits"]]
     segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
-    if q:
-        for hit in results[1]["hits"]:
+    if talk_query["q"] and talk_ids:
+        for hit in _multi(client, build_segment_queries(settings, talk_query, talk_ids))[0]["hits"]:
             found = segments.get(hit["talk_id"])
             if found is not None and len(found) < SEGMENTS_PER_TALK:
                 found.append(_segment(hit))
         missing = [t for t in talk_ids if not segments[t]]
         if missing:  # talks whose best segments rank below the shared pool
-            more = [{"indexUid": uid, "q": q, "filter": [*base_filter, f"talk_id = {quote(t)}"],
-                     "limit": SEGMENTS_PER_TALK, **_HIGHLIGHT} for t in missing]
-            extra = client.request("POST", "/multi-search", json={"queries": more})["results"]
+            extra = _multi(client, build_segment_queries(settings, talk_query, missing, per_talk=True))
             for talk_id, result in zip(missing, extra, strict=True):
                 segments[talk_id] = [_segment(hit) for hit in result["hits"]]
     talks = [
@@ -172,3 +175,8 @@ def search(
         "talks": talks,
         "facets": first.get("facetDistribution", {}),
     }
+
+
+def _multi(client: MeiliClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = client.request("POST", "/multi-search", json={"queries": queries})["results"]
+    return results

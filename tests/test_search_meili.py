@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ingest import catalog as cat
-from ingest import index, meili
+from ingest import index, meili, talks
 from ingest import search as search_mod
 from ingest import transcript as tr
-from ingest.errors import InputError
+from ingest.errors import InputError, SearchError
 from ingest.settings import Settings
 
 from .conftest import MASTER_KEY
@@ -95,6 +95,13 @@ def test_typo_tolerance_and_phrases(env) -> None:  # type: ignore[no-untyped-def
     assert ids(run(env, "Bügerbus")) == ["b2"]
     assert ids(run(env, '"fährt nach Bedarf"')) == ["b2"]
     assert ids(run(env, '"Bedarf fährt"')) == []
+    assert ids(run(env, '"bleibt Über"')) == []  # a phrase never spans two sentences
+
+
+def test_empty_query_lists_newest_talks_first(env) -> None:  # type: ignore[no-untyped-def]
+    result = run(env, "")
+    assert ids(result) == ["b2", "a1"] and result["total"] == 2
+    assert all(t["segments"] == [] for t in result["talks"])
 
 
 def test_unpublished_hidden_and_facets_count_talks(env) -> None:  # type: ignore[no-untyped-def]
@@ -138,6 +145,8 @@ def test_reindex_swaps_without_duplicates(env) -> None:  # type: ignore[no-untyp
     index.reindex(settings, client, catalog)
     after = client.request("GET", f"/indexes/{settings.meili_index}/stats")["numberOfDocuments"]
     assert before == after == 7
+    talks_index = index.talks_uid(settings.meili_index)
+    assert client.request("GET", f"/indexes/{talks_index}/stats")["numberOfDocuments"] == 3
     assert ids(run(env, "Tafel")) == ["b2", "a1"]
 
 
@@ -146,3 +155,66 @@ def test_talks_beyond_the_shared_segment_pool_still_get_their_segments(env, monk
     result = run(env, "die")
     assert len(result["talks"]) == 2
     assert all(t["segments"] for t in result["talks"])
+
+
+def test_publishing_and_deleting_follow_in_both_indexes(env) -> None:  # type: ignore[no-untyped-def]
+    settings, catalog, client = env
+    set_published(env, "c3", True)
+    try:
+        assert ids(run(env, "Entwurf")) == ["c3"]
+        result = run(env, "Bürgerbus")  # a1 too: "Bürgerbeteiligung" is a two-typo prefix match
+        assert set(ids(result)) == {"a1", "b2", "c3"}
+        assert result["facets"]["event"] == {"Konferenz 2024": 1, "Konferenz 2025": 2}
+        assert run(env, "Entwurf")["talks"][0]["segments"][0]["text"] == "Geheimer Bürgerbus <mark>Entwurf</mark>."
+    finally:
+        set_published(env, "c3", False)
+    assert "c3" not in ids(run(env, "Bürgerbus")) and run(env, "Entwurf")["total"] == 0
+
+    write_talk(settings, catalog, "d4", ("Vögel", "Konferenz 2025", "2025-10-01", "Soest", ["Dana"],
+                                         ["Der Zaunkönig singt am Rathaus."]))
+    assert index.drain_outbox(settings, client, catalog) == 1
+    assert ids(run(env, "Zaunkönig")) == ["d4"]
+    talks.delete(settings, catalog, "d4")
+    assert index.drain_outbox(settings, client, catalog) == 1
+    assert run(env, "Zaunkönig")["total"] == 0
+    with pytest.raises(SearchError):
+        client.request("GET", f"/indexes/{index.talks_uid(settings.meili_index)}/documents/d4")
+    assert client.request("POST", f"/indexes/{settings.meili_index}/documents/fetch",
+                          json={"filter": 'talk_id = "d4"'})["total"] == 0
+
+
+def set_published(env, talk_id: str, published: bool) -> None:  # type: ignore[no-untyped-def]
+    settings, catalog, client = env
+    with catalog.session() as s:
+        s.get(cat.Talk, talk_id).published = published
+        index.queue_change(s, talk_id)
+    assert index.drain_outbox(settings, client, catalog) == 1
+
+
+def test_long_talk_is_found_past_meilisearch_position_limit(meili_server: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Meilisearch indexes at most 65,535 word positions per attribute: a three-hour talk's
+    text is split into parts, so its last word is still found, and the hit knows its second."""
+    filler = "Wir sprechen heute über die digitale Verwaltung in den Städten und Gemeinden der Region"
+    sentences = [filler] * 4800 + ["Ganz am Ende kommt der Zaunkönig."]
+    settings = Settings(data_dir=tmp_path, meili_url=meili_server, meili_master_key=MASTER_KEY,
+                        meili_index="longtalk")
+    catalog = cat.Catalog(settings)
+    client = meili.MeiliClient(settings.meili_url, MASTER_KEY, timeout=60)
+    try:
+        index.ensure_index(settings, client, catalog)
+        write_talk(settings, catalog, "e5", ("Lang", "Konferenz 2025", "2025-09-18", "Menden", ["Emil"],
+                                             sentences))
+        built = index.talk_documents(settings, catalog.get("e5"))  # type: ignore[arg-type]
+        assert built is not None
+        segments, talk_doc = built
+        assert sum(len(s["text"].split()) for s in segments) > 65_535
+        assert len(talk_doc["text"]) > 1  # several parts, each under the limit
+        assert index.drain_outbox(settings, client, catalog) == 1
+        result = search_mod.search(settings, client, "Zaunkönig", search_mod.Filters())
+        assert ids(result) == ["e5"]
+        seg = result["talks"][0]["segments"][0]
+        assert seg["start"] == segments[-1]["start"]
+        assert seg["at"] == pytest.approx(segments[-1]["word_starts"][5])
+    finally:
+        client.close()
+        catalog.dispose()
