@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 assets: venv
 	@$(BIN)/talkarchive meilisearch fetch
 	@$(BIN)/talkarchive models fetch
+	@$(BIN)/talkarchive swagger-ui fetch
 
 run: setup
 	$(BIN)/talkarchive demo

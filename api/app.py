@@ -13,7 +13,7 @@ from ingest import meili
 from ingest.queue import Queue
 from ingest.settings import Settings
 
-from . import admin, errors, pages, routes, staff
+from . import admin, docs, errors, pages, routes, staff
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -35,11 +35,14 @@ def create_app(settings: Settings) -> FastAPI:
         description="Conference recordings with timestamped German transcripts: search every "
         "talk and jump to the second a word was said.",
         lifespan=lifespan,
+        docs_url=None,  # api.docs serves Swagger UI from this machine
+        redoc_url=None,
     )
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(staff.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=str(pages.WEB / "static")), name="static")
     return app

@@ -92,6 +92,17 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": round(q[49], 2), "p95": round(q[94], 2), "p99": round(q[98], 2)}
 
 
+def interleaved(fns: dict[str, Callable[[str], None]], queries: list[str]) -> dict[str, dict[str, float]]:
+    """Each query through every function in turn; percentiles per function."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for q in queries:
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn(q)
+            samples[name].append((time.perf_counter() - t) * 1000)
+    return {name: percentiles(xs) for name, xs in samples.items()}
+
+
 def timed(fn: Callable[[str], None], queries: list[str], workers: int = 1) -> dict[str, float]:
     def one(q: str) -> float:
         t = time.perf_counter()
@@ -193,12 +204,13 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
             for q in words[:20]:  # warm both
                 direct(q)
                 through_api(q)
-            report["meilisearch_one_search_ms"] = timed(direct, words)
-            report["meilisearch_direct_ms"] = timed(same_request, words)
-            report["api_sequential_ms"] = timed(through_api, words)
+            # interleaved, query by query, so that drift on the machine hits all three alike
+            sequential = interleaved({"meilisearch_one_search_ms": direct, "meilisearch_direct_ms": same_request,
+                                      "api_sequential_ms": through_api}, words)
+            report.update(sequential)
             report["api_16_clients_ms"] = timed(through_api, words * 2, workers=16)
             report["api_overhead_median_ms"] = round(
-                report["api_sequential_ms"]["p50"] - report["meilisearch_direct_ms"]["p50"], 2)  # type: ignore[index]
+                sequential["api_sequential_ms"]["p50"] - sequential["meilisearch_direct_ms"]["p50"], 2)
             api.close()
             proc.terminate()
             proc.wait(10)

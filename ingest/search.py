@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, SearchError, SearchUnavailable
 from .german import fold
 from .index import FACETS, TALK_FIELDS, talks_uid
 from .meili import MeiliClient
@@ -178,5 +178,11 @@ def search(
 
 
 def _multi(client: MeiliClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    results: list[dict[str, Any]] = client.request("POST", "/multi-search", json={"queries": queries})["results"]
+    try:
+        answer = client.request("POST", "/multi-search", json={"queries": queries})
+    except SearchError as exc:
+        if exc.code == "index_not_found":  # `serve` or a worker is building it
+            raise SearchUnavailable("the search index is being built; try again in a moment") from exc
+        raise
+    results: list[dict[str, Any]] = answer["results"]
     return results

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     meili_master_key: str | None = Field(
         None, description="Meilisearch master key; generated and kept below DATA_DIR when unset."
     )
-    meili_index: str = Field("segments", description="Name of the segment index.")
+    meili_index: str = Field("segments", description="Name of the segment index; the talk index is `{name}_talks`.")
     engine: Literal["faster-whisper", "openai-whisper"] = Field(
         "faster-whisper", description="Transcription engine."
     )

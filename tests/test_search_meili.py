@@ -8,7 +8,7 @@ from ingest import catalog as cat
 from ingest import index, meili, talks
 from ingest import search as search_mod
 from ingest import transcript as tr
-from ingest.errors import InputError, SearchError
+from ingest.errors import InputError, SearchError, SearchUnavailable
 from ingest.settings import Settings
 
 from .conftest import MASTER_KEY
@@ -147,6 +147,18 @@ def test_reindex_swaps_without_duplicates(env) -> None:  # type: ignore[no-untyp
     assert before == after == 7
     talks_index = index.talks_uid(settings.meili_index)
     assert client.request("GET", f"/indexes/{talks_index}/stats")["numberOfDocuments"] == 3
+    assert ids(run(env, "Tafel")) == ["b2", "a1"]
+
+
+def test_a_lost_talk_index_is_rebuilt_and_searching_meanwhile_is_503(env) -> None:  # type: ignore[no-untyped-def]
+    settings, catalog, client = env
+    client.wait(client.request("DELETE", f"/indexes/{index.talks_uid(settings.meili_index)}"))
+    with pytest.raises(SearchUnavailable) as caught:
+        run(env, "Tafel")
+    assert caught.value.status == 503 and caught.value.headers["Retry-After"]
+    assert index.needs_rebuild(settings, client, catalog)
+    assert index.ensure_index(settings, client, catalog)
+    assert not index.needs_rebuild(settings, client, catalog)
     assert ids(run(env, "Tafel")) == ["b2", "a1"]
 
 

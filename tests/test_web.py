@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -291,3 +292,25 @@ def test_staff_signs_in_uploads_corrects_and_finds(served: Served, browser: Brow
     public.close()
     assert console.errors == []
     context.close()
+
+
+def test_api_docs_render_from_this_machine(served: Served, browser: Browser) -> None:
+    """/docs shows Swagger UI with every route, loading nothing from outside (no CDN)."""
+    page = browser.new_page()
+    outside: list[str] = []
+
+    def gate(route) -> None:  # type: ignore[no-untyped-def]
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", gate)
+    console = Console(page)
+    page.goto(served.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path[data-path='/api/search']", timeout=15000)
+    assert page.locator(".opblock").count() >= 10
+    screenshot(page, "api-docs")
+    assert outside == [] and console.errors == []
+    page.close()
