@@ -1,12 +1,14 @@
 """Search benchmark: fill an index with 100,000 and 1,000,000 segment documents (real German
 transcript sentences recombined) and measure, in one run:
 
-- indexing throughput: Meilisearch alone (pre-built documents) against the whole reindex path
-  (transcripts on disk -> documents with German variants -> Meilisearch); target >= 3,000 docs/s;
+- indexing throughput in segments/s: Meilisearch alone (pre-built segment and talk documents)
+  against the whole reindex path (transcripts on disk -> documents with German variants ->
+  both indexes -> swap); target >= 3,000 docs/s;
 - GET /api/search of a real `talkarchive serve` against the same Meilisearch requests sent
   straight (recorded from one run of the search, then replayed; target: the API adds <= 3 ms
   at the median), and, for reference, a single segment search with highlight, crop, facets and
-  distinct (how the search worked before the talk index);
+  distinct (how the search worked before the talk index) and its two costly parts alone:
+  distinct with an exact count, and facet counts;
 - p50/p95/p99 sequentially and with 16 concurrent clients (target p95 <= 20 ms sequential at 1M).
 
     .venv/bin/python bench/search.py [--sizes 100000 1000000] [--queries 300]
@@ -180,6 +182,15 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
             def direct(q: str) -> None:
                 client.request("POST", "/indexes/bench/search", json={"q": q, **direct_body})
 
+            def distinct_only(q: str) -> None:  # where the time of `direct` goes: distinct...
+                client.request("POST", "/indexes/bench/search", json={
+                    "q": q, "distinct": "talk_id", "hitsPerPage": 10, "page": 1, "filter": ["published = true"],
+                    "attributesToRetrieve": ["talk_id"]})
+
+            def facets_only(q: str) -> None:  # ...or the facet counts
+                client.request("POST", "/indexes/bench/search", json={
+                    "q": q, "hitsPerPage": 0, "page": 1, "facets": index.FACETS, "filter": ["published = true"]})
+
             class Recorder:  # the Meilisearch requests one search makes, to replay them alone
                 def __init__(self) -> None:
                     self.calls: list[tuple[str, str, dict[str, object]]] = []
@@ -205,7 +216,10 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
                 direct(q)
                 through_api(q)
             # interleaved, query by query, so that drift on the machine hits all three alike
-            sequential = interleaved({"meilisearch_one_search_ms": direct, "meilisearch_direct_ms": same_request,
+            sequential = interleaved({"meilisearch_one_search_ms": direct,
+                                      "meilisearch_distinct_only_ms": distinct_only,
+                                      "meilisearch_facets_only_ms": facets_only,
+                                      "meilisearch_direct_ms": same_request,
                                       "api_sequential_ms": through_api}, words)
             report.update(sequential)
             report["api_16_clients_ms"] = timed(through_api, words * 2, workers=16)
