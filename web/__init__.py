@@ -1,0 +1,1 @@
+"""The pages' templates and static files, installed as package data beside ``api``."""
