@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ingest import auth
 from ingest.errors import Unauthorized
@@ -30,7 +33,12 @@ def staff(request: Request) -> auth.Staff | None:
     return None
 
 
-def require_staff(request: Request) -> auth.Staff:
+# Declares the Bearer scheme in the OpenAPI schema (Swagger UI's "Authorize"); `staff` checks it.
+BEARER = HTTPBearer(auto_error=False, description="A staff token from `talkarchive token create`.")
+
+
+def require_staff(request: Request,
+                  _: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None) -> auth.Staff:
     who = staff(request)
     if who is None:
         raise Unauthorized()

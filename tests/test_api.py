@@ -220,3 +220,9 @@ def test_openapi_has_schemas(served: Served) -> None:
     for name in ("SearchResult", "TalkHit", "SegmentHit", "Talk", "TalkList", "ErrorResponse"):
         assert name in schemas
     assert get(served, "/docs").status_code == 200
+    # staff routes declare the Bearer scheme (Swagger UI's "Authorize"); public ones do not
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            staff_only = method != "get" or path.startswith("/api/jobs")
+            assert bool(op.get("security")) == staff_only, (method, path)
