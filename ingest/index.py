@@ -122,9 +122,13 @@ def _exists(client: MeiliClient, uid: str) -> bool:
     return True
 
 
-def create_index(client: MeiliClient, uid: str, settings: dict[str, Any] | None = None) -> None:
+def _create_missing(client: MeiliClient, uid: str) -> None:
     if not _exists(client, uid):
         client.wait(client.request("POST", "/indexes", json={"uid": uid, "primaryKey": "id"}))
+
+
+def create_index(client: MeiliClient, uid: str, settings: dict[str, Any] | None = None) -> None:
+    _create_missing(client, uid)
     client.wait(client.request("PATCH", f"/indexes/{uid}/settings",
                                json=INDEX_SETTINGS if settings is None else settings))
 
@@ -169,14 +173,13 @@ def reindex(settings: Settings, client: MeiliClient, catalog: cat.Catalog,
     uid, talks_index = settings.meili_index, talks_uid(settings.meili_index)
     high_water = catalog.outbox_high_water()
     live = _exists(client, uid) or _exists(client, talks_index)
-    pairs = [(uid, f"{uid}__rebuild", INDEX_SETTINGS),
-             (talks_index, f"{talks_index}__rebuild", TALK_INDEX_SETTINGS)]
-    for name, rebuild, index_settings in pairs:
-        target = rebuild if live else name
+    # (live name, name it is built under) for the segment and the talk index
+    pairs = [(name, f"{name}__rebuild" if live else name) for name in (uid, talks_index)]
+    for (_, target), index_settings in zip(pairs, (INDEX_SETTINGS, TALK_INDEX_SETTINGS), strict=True):
         if live and _exists(client, target):
             client.wait(client.request("DELETE", f"/indexes/{target}"))
         create_index(client, target, index_settings)
-    seg_target, talk_target = (rebuild if live else name for name, rebuild, _ in pairs)
+    (_, seg_target), (_, talk_target) = pairs
     talks = [t for t in catalog.talks() if t.status == "ready"]
     total = sum(t.segment_count for t in talks)
     sent = 0
@@ -203,11 +206,11 @@ def reindex(settings: Settings, client: MeiliClient, catalog: cat.Catalog,
     for task in tasks:
         client.wait(task)
     if live:
-        for name, _, index_settings in pairs:
-            create_index(client, name, index_settings)  # a swap needs both sides to exist
+        for name, _ in pairs:  # a swap needs both sides; an empty stand-in is enough
+            _create_missing(client, name)
         client.wait(client.request("POST", "/swap-indexes",
-                                   json=[{"indexes": [name, rebuild]} for name, rebuild, _ in pairs]))
-        for _, rebuild, _ in pairs:
+                                   json=[{"indexes": [name, rebuild]} for name, rebuild in pairs]))
+        for _, rebuild in pairs:
             client.wait(client.request("DELETE", f"/indexes/{rebuild}"))
     catalog.outbox_done(high_water)
     catalog.meta_set(_schema_key(settings), str(SCHEMA_VERSION))
