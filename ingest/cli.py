@@ -107,15 +107,14 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
             files.extend(sorted(f for f in p.iterdir() if f.is_file()))
         else:
             files.append(p)
+    meta = _talk_meta(len(files), title, event, date, speakers, town, language, glossary,
+                      unpublished)
     if not wait:
-        _enqueue(settings, files, title, event, date, speakers, town, language, glossary,
-                 unpublished)
+        _enqueue(settings, files, meta)
         return
     failed = 0
     with _catalog(settings) as catalog:
         for path in files:
-            meta = _talk_meta(len(files), title, event, date, speakers, town, language,
-                              glossary, unpublished)
             try:
                 with _progress(quiet) as bar:
                     task = bar.add_task(f"{path.name}: probing", total=1.0)
@@ -165,9 +164,7 @@ def _talk_meta(count: int, title: str | None, event: str | None, date: str | Non
     )
 
 
-def _enqueue(settings: Settings, files: list[Path], title: str | None, event: str | None,
-             date: str | None, speakers: tuple[str, ...], town: str | None,
-             language: str | None, glossary: str | None, unpublished: bool,
+def _enqueue(settings: Settings, files: list[Path], meta: pipeline.TalkMeta,
              exit_on_error: bool = True) -> None:
     """Queue a job per file; the file is copied below DATA_DIR first (the original stays)."""
     import shutil
@@ -182,8 +179,6 @@ def _enqueue(settings: Settings, files: list[Path], title: str | None, event: st
     uploads.mkdir(parents=True, exist_ok=True)
     with _catalog(settings) as catalog:
         for path in files:
-            meta = _talk_meta(len(files), title, event, date, speakers, town, language,
-                              glossary, unpublished)
             try:
                 meta.validate()
                 media.probe(path)
@@ -224,8 +219,7 @@ def watch(ctx: Context, folder: Path, interval: float, event: str | None,
             if sizes.get(path) != size:  # still being written
                 sizes[path] = size
                 continue
-            _enqueue(settings, [path], None, event, None, (), town, None, None, False,
-                     exit_on_error=False)
+            _enqueue(settings, [path], pipeline.TalkMeta(event=event, town=town), exit_on_error=False)
             seen.add(key)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             with seen_file.open("a") as f:
@@ -293,13 +287,20 @@ def export(ctx: Context, talk_id: str, fmt: str, output: Path | None) -> None:
 def reindex(ctx: Context, quiet: bool) -> None:
     """Rebuild the search index from the transcripts alone (swapped in when complete)."""
     settings = ctx.settings
-    with _catalog(settings) as catalog, meili.connect(settings) as client, \
-            _progress(quiet) as bar:
-        task = bar.add_task("indexing talks and segments", total=None)
+    with _catalog(settings) as catalog, meili.connect(settings) as client:
+        count = _reindex(settings, client, catalog, "indexing talks and segments", quiet)
+    click.echo(f"reindexed {count} segments")
+
+
+def _reindex(settings: Settings, client: meili.MeiliClient, catalog: cat.Catalog, description: str,
+             quiet: bool = False) -> int:
+    """index.reindex with a progress bar."""
+    with _progress(quiet) as bar:
+        task = bar.add_task(description, total=None)
         count = index.reindex(settings, client, catalog,
                               lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, completed=count, total=max(count, 1))
-    click.echo(f"reindexed {count} segments")
+    return count
 
 
 @cli.command()
@@ -438,11 +439,7 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
     with meili.connect(settings) as client:
         with _catalog(settings) as catalog:  # a new archive, or one indexed by an older version
             if index.needs_rebuild(settings, client, catalog):
-                with _progress(False) as bar:
-                    task = bar.add_task("building the search index", total=None)
-                    count = index.reindex(settings, client, catalog,
-                                          lambda done, total: bar.update(task, completed=done, total=total))
-                    bar.update(task, completed=count, total=max(count, 1))
+                _reindex(settings, client, catalog, "building the search index")
         child = None
         if worker:
             child = subprocess.Popen([sys.executable, "-m", "ingest.cli", "worker"])
