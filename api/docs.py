@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ingest import docs_ui
 from ingest.errors import NotFound
+
+from .files import file_response
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,10 +36,11 @@ def docs(request: Request) -> Response:
 
 
 @router.get("/docs/assets/{version}/{name}")
-def asset(request: Request, version: str, name: str) -> FileResponse:
+def asset(request: Request, version: str, name: str) -> Response:
     if version != docs_ui.SWAGGER_VERSION or name not in docs_ui.FILES:
         raise NotFound(f"no docs asset {name!r}")
     path = docs_ui.folder(request.app.state.settings) / name
     if not path.is_file():
         raise NotFound(f"no docs asset {name!r}: run `talkarchive swagger-ui fetch`")
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return file_response(request, path, kind, cache="public, max-age=31536000, immutable")

