@@ -77,8 +77,9 @@ async def search(
     language: Language = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> JSONResponse:
-    """Talks ranked by their best hit, each with its matching segments and the second the first
-    matched word was said; facet counts count talks."""
+    """Talks ranked by how well the talk matches (all query words, fewest typos, words close
+    together in one sentence), each with its best matching segments and the second the first
+    matched word was said; facet counts count talks. Without a query, newest talks first."""
     filters = search_mod.Filters(event, year, town, speaker, language)
     state = request.app.state
     result = await run_in_threadpool(
