@@ -105,7 +105,7 @@ def run(settings: Settings, catalog: cat.Catalog, job_id: str, worker: str | Non
     upload = Path(job.upload_path)
     try:
         meta = pipeline.TalkMeta(**job.meta)
-        result = pipeline.ingest_file(settings, catalog, upload, meta, progress)
+        result = pipeline.ingest_file(settings, catalog, upload, meta, progress, job.file_name)
         _set(catalog, job_id, talk_id=result.talk.id, stage="indexing", progress=0.97)
         stage = "ready"
         try:

@@ -83,8 +83,12 @@ def ingest_file(
     path: Path,
     meta: TalkMeta,
     progress: Progress = _noop,
+    original_name: str | None = None,
 ) -> IngestResult:
-    """Turn one recording into a stored talk with its transcript; the index follows later."""
+    """Turn one recording into a stored talk with its transcript; the index follows later.
+    ``original_name`` is the file's name as its owner gave it (a queued upload waits under an
+    internal name); it names the talk when there is no title."""
+    original_name = original_name or path.name
     meta.validate()
     probe = media.probe(path)
     progress("hashing", 0, 1)
@@ -135,7 +139,7 @@ def ingest_file(
         talk = cat.Talk(
             id=talk_id,
             content_hash=content_hash,
-            title=meta.title or path.stem.replace("_", " "),
+            title=meta.title or Path(original_name).stem.replace("_", " "),
             event=meta.event,
             date=meta.date,
             year=int(meta.date[:4]) if meta.date else None,
@@ -146,7 +150,7 @@ def ingest_file(
             duration=round(probe.duration, 3),
             status="ready",
             published=meta.published,
-            original_name=path.name,
+            original_name=original_name,
             original_path=str(original),
             media_path=str(web),
             poster_path=str(poster) if poster else None,

@@ -169,7 +169,10 @@ def test_cli_queue_and_watch_folder(served: Served, token: str, tmp_path: Path) 
     out = served.archive.run("ingest", "--no-wait", str(first)).stdout
     job_id = out.split()[0]
     assert "queued" in out and first.exists()  # the user's file stays where it was
-    assert wait_job(served, token, job_id)["state"] == "ready"
+    done = wait_job(served, token, job_id)
+    assert done["state"] == "ready"
+    # no title given: the talk is named after the user's file, not the queued copy's name
+    assert api(served, "GET", f"/api/talks/{done['talk_id']}", token).json()["title"] == "bibliothek"
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -189,6 +192,7 @@ def test_cli_queue_and_watch_folder(served: Served, token: str, tmp_path: Path) 
                 break
             time.sleep(0.5)
         assert job is not None and job["state"] == "ready", job
+        assert api(served, "GET", f"/api/talks/{job['talk_id']}", token).json()["title"] == "park"
     finally:
         watcher.terminate()
         watcher.wait(10)
