@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system venv assets run test lint typecheck pytest bench clean
+.PHONY: setup system venv assets run test check lint typecheck pytest bench clean
 
 setup: system venv assets
 
@@ -25,17 +25,22 @@ $(STAMP): pyproject.toml
 assets: venv
 	@$(BIN)/talkarchive meilisearch fetch
 	@$(BIN)/talkarchive models fetch
-	@$(BIN)/talkarchive swagger-ui fetch
 
 run: setup
 	$(BIN)/talkarchive demo
 	$(BIN)/talkarchive serve
 
+# ruff, and the import-linter layers contract (pyproject.toml [tool.importlinter])
 lint: venv
-	$(BIN)/ruff check ingest api tests bench
+	$(BIN)/ruff check archive ingest api talkarchive tests bench
+	$(BIN)/lint-imports
 
 typecheck: venv
-	$(BIN)/mypy ingest api
+	$(BIN)/mypy archive ingest api talkarchive
+
+# lint, types and the unit tier: the quick loop (under a minute once set-up has run)
+check: lint typecheck
+	$(BIN)/pytest tests/unit -q
 
 pytest: setup
 	$(BIN)/pytest

@@ -1,1 +1,2 @@
-"""The HTTP API and pages of talkarchive (imports ``ingest``; never the other way round)."""
+"""The HTTP API and pages of talkarchive: app factory, routes by resource, pages, uploads,
+files, i18n. It imports ``ingest`` and ``archive``, never the other way round."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ingest import auth, jobs
+from archive import jobs, tokens
 
-from .auth import COOKIE, staff
+from .deps import COOKIE, staff
 from .pages import render
-from .routes import talk_json
+from .presenters import talk_json
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,12 +31,12 @@ def admin_page(request: Request) -> Response:
 async def login(request: Request) -> Response:
     form = await request.form()
     token = str(form.get("token", "")).strip()
-    who = auth.verify_token(request.app.state.catalog, token) if token else None
+    who = tokens.verify_token(request.app.state.catalog, token) if token else None
     if who is None:
         return render(request, "login.html", {"error": True}, status=401)
-    sid, _ = auth.start_session(request.app.state.catalog, who)
+    sid, _ = tokens.start_session(request.app.state.catalog, who)
     response = RedirectResponse("/admin", status_code=303)
-    response.set_cookie(COOKIE, sid, max_age=auth.SESSION_DAYS * 86400, httponly=True,
+    response.set_cookie(COOKIE, sid, max_age=tokens.SESSION_DAYS * 86400, httponly=True,
                         secure=True, samesite="strict", path="/")
     return response
 
@@ -46,8 +46,8 @@ async def logout(request: Request) -> Response:
     who = staff(request)
     form = await request.form()
     if who is not None:
-        auth.check_csrf(who, str(form.get("csrf", "")))
-        auth.end_session(request.app.state.catalog, request.cookies.get(COOKIE, ""))
+        tokens.check_csrf(who, str(form.get("csrf", "")))
+        tokens.end_session(request.app.state.catalog, request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/admin", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

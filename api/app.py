@@ -1,4 +1,6 @@
-"""The FastAPI app factory. Routes live in ``api.routes``; one error shape in ``api.errors``."""
+"""The FastAPI app factory: the archive's parts on ``app.state`` (reached through
+``api.deps``), the routers of ``api.routes`` and the pages, one error shape (``api.errors``),
+and ``/docs`` served from this machine by ``fastapi-offline`` (Swagger UI from its wheel)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
-from ingest import catalog as cat
-from ingest import meili
-from ingest.queue import Queue
-from ingest.settings import Settings
+from archive import catalog as cat
+from archive.queue import Queue
+from archive.search import server
+from archive.settings import Settings
 
-from . import admin, docs, errors, pages, routes, staff
+from . import admin, errors, pages
+from .routes import ROUTERS
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -21,28 +25,26 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.catalog = cat.Catalog(settings)
-        app.state.meili = meili.MeiliClient(settings.meili_url, meili.master_key(settings))
+        app.state.search = server.client_for(settings)
         app.state.queue = Queue(settings)
         try:
             yield
         finally:
-            app.state.meili.close()
             app.state.catalog.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="talkarchive",
         version="0.1.0",
         description="Conference recordings with timestamped German transcripts: search every "
         "talk and jump to the second a word was said.",
         lifespan=lifespan,
-        docs_url=None,  # api.docs serves Swagger UI from this machine
         redoc_url=None,
+        static_url="/docs/assets",
     )
     errors.install(app)
-    app.include_router(routes.router)
-    app.include_router(staff.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.include_router(pages.router)
     app.include_router(admin.router)
-    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=str(pages.WEB / "static")), name="static")
     return app

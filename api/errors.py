@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from ingest.errors import TalkarchiveError
+from archive.errors import TalkarchiveError
 
 
 def error_response(status: int, code: str, message: str,

@@ -12,14 +12,15 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from ingest import formats
-from ingest import search as search_mod
-from ingest import transcript as tr
-from ingest.errors import InputError, NotFound, SearchUnavailable
+from archive import formats
+from archive import transcript as tr
+from archive.errors import InputError, NotFound, SearchUnavailable
+from archive.paths import transcript_path
+from archive.search import query as search_mod
 
 from . import i18n
-from .auth import staff
-from .routes import talk_json, visible_talk
+from .deps import staff
+from .presenters import talk_json, visible_talk
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 templates = Jinja2Templates(directory=str(WEB / "templates"))
@@ -66,7 +67,7 @@ async def search_page(request: Request) -> Response:
     error = None
     try:
         result = await run_in_threadpool(
-            search_mod.search, state.settings, state.meili, q, filters, page
+            search_mod.search, state.settings, state.search, q, filters, page
         )
     except SearchUnavailable:
         error = "unavailable"
@@ -76,7 +77,7 @@ async def search_page(request: Request) -> Response:
     if q and result is not None:
         # the facet lists come from the whole archive, so a filter can be widened again
         everything = await run_in_threadpool(
-            search_mod.search, state.settings, state.meili, "", None, 1
+            search_mod.search, state.settings, state.search, "", None, 1
         )
         facets = everything["facets"]
     base = {k: v for k, v in {"q": q, "event": filters.event, "year": filters.year,
@@ -84,7 +85,7 @@ async def search_page(request: Request) -> Response:
     return render(request, "search.html", {
         "q": q, "filters": filters, "result": result, "facets": facets, "error": error,
         "page_url": lambda p: "/?" + urlencode({**base, "page": p}),
-        "mark": lambda html: Markup(html),  # noqa: S704 - text is escaped by ingest.search
+        "mark": lambda html: Markup(html),  # noqa: S704 - text is escaped by archive.search.query
     }, status=503 if error else 200)
 
 
@@ -94,7 +95,7 @@ def talk_page(request: Request, talk_id: str) -> Response:
         talk = visible_talk(request, talk_id)
     except NotFound:
         return render(request, "not_found.html", {}, status=404)
-    transcript = tr.load(request.app.state.settings.transcripts_dir / f"{talk.id}.json")
+    transcript = tr.load(transcript_path(request.app.state.settings, talk.id))
     start = request.query_params.get("t", "0")
     try:
         t = max(0.0, min(float(start), talk.duration))

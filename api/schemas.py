@@ -76,5 +76,11 @@ class TalkList(BaseModel):
 ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorResponse, "description": "Bad input"},
     404: {"model": ErrorResponse, "description": "Not found"},
+    502: {"model": ErrorResponse, "description": "The search engine rejected the request"},
     503: {"model": ErrorResponse, "description": "Search unavailable (Retry-After)"},
+}
+STAFF_ERRORS: dict[int | str, dict[str, object]] = {
+    **ERRORS,
+    401: {"model": ErrorResponse, "description": "No or wrong staff token"},
+    403: {"model": ErrorResponse, "description": "Missing CSRF token (cookie sign-in)"},
 }

@@ -8,11 +8,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ingest.errors import InputError, PayloadTooLarge, TalkarchiveError, UnsupportedMediaType
+from archive.errors import InputError, PayloadTooLarge, TalkarchiveError, UnsupportedMediaType
 
 MAX_FIELD_BYTES = 10_000
 MAX_FIELDS = 30
@@ -39,121 +40,127 @@ def safe_file_name(raw: str) -> str:
     return name
 
 
-async def receive(request: Request, folder: Path, max_bytes: int) -> Upload:
-    """Parse a multipart/form-data body with one ``file`` part into ``folder``."""
+class _Receiver:
+    """The multipart parser's callbacks, in named steps: part headers, then its data into the
+    file (hashed on the way, size checked) or into a small form field."""
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder, self.max_bytes = folder, max_bytes
+        self.upload = Upload()
+        self.digest = hashlib.sha256()
+        self.errors: list[TalkarchiveError] = []
+        self.header_field, self.header_value = bytearray(), bytearray()
+        self.on_part_begin()
+
+    def on_part_begin(self) -> None:
+        self.headers: dict[bytes, bytes] = {}
+        self.name: str | None = None
+        self.buf = bytearray()
+        self.file: BinaryIO | None = None
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header_field.extend(data[start:end])
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value.extend(data[start:end])
+
+    def on_header_end(self) -> None:
+        self.headers[bytes(self.header_field).lower()] = bytes(self.header_value)
+        self.header_field.clear()
+        self.header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        _, disp = parse_options_header(self.headers.get(b"content-disposition", b""))
+        self.name = disp.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" not in disp:
+            return
+        if self.name != "file" or self.upload.path is not None:
+            self.errors.append(InputError("send exactly one file, in the part named 'file'"))
+            return
+        self.upload.file_name = safe_file_name(disp[b"filename"].decode("utf-8", "replace"))
+        suffix = Path(self.upload.file_name).suffix.lower()[:10]
+        self.upload.path = self.folder / f"{uuid.uuid4().hex}{suffix}.part"
+        self.file = self.upload.path.open("wb")
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.errors:
+            return
+        chunk = data[start:end]
+        if self.file is not None:
+            self.upload.size += len(chunk)
+            if self.upload.size > self.max_bytes:
+                self.errors.append(PayloadTooLarge(
+                    f"the upload is larger than {self.max_bytes // 1_000_000} MB"))
+                return
+            self.digest.update(chunk)
+            self.file.write(chunk)
+            return
+        self.buf.extend(chunk)
+        if len(self.buf) > MAX_FIELD_BYTES:
+            self.errors.append(InputError(f"field {self.name!r} is longer than "
+                                          f"{MAX_FIELD_BYTES} bytes", code="field_too_large"))
+
+    def on_part_end(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        elif not self.errors and self.name:
+            self.upload.fields.setdefault(self.name, []).append(self.buf.decode("utf-8", "replace"))
+            if len(self.upload.fields) > MAX_FIELDS:
+                self.errors.append(InputError("too many fields"))
+
+    def callbacks(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in (
+            "on_part_begin", "on_part_data", "on_part_end", "on_header_field", "on_header_value",
+            "on_header_end", "on_headers_finished")}
+
+    def check(self) -> None:
+        if self.errors:
+            raise self.errors[0]
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+        if self.upload.path is not None:
+            self.upload.path.unlink(missing_ok=True)
+
+
+def _check_request(request: Request, max_bytes: int) -> bytes:
+    """The multipart boundary; 415 for another body, 413 for a declared length over the limit."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in params:
         raise UnsupportedMediaType("send multipart/form-data with a file part named 'file'")
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > max_bytes + 1_000_000:
         raise PayloadTooLarge(f"the upload is larger than {max_bytes // 1_000_000} MB")
+    return bytes(params[b"boundary"])
+
+
+async def receive(request: Request, folder: Path, max_bytes: int) -> Upload:
+    """Parse a multipart/form-data body with one ``file`` part into ``folder``."""
+    boundary = _check_request(request, max_bytes)
     folder.mkdir(parents=True, exist_ok=True)
-    upload = Upload()
-    state: dict[str, object] = {"headers": {}, "name": None, "buf": bytearray(), "file": None}
-    header_field = bytearray()
-    header_value = bytearray()
-    digest = hashlib.sha256()
-    errors: list[TalkarchiveError] = []
-
-    def on_part_begin() -> None:
-        state.update(headers={}, name=None, buf=bytearray(), file=None)
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_field.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        headers = state["headers"]
-        assert isinstance(headers, dict)
-        headers[bytes(header_field).lower()] = bytes(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def on_headers_finished() -> None:
-        headers = state["headers"]
-        assert isinstance(headers, dict)
-        _, disp = parse_options_header(headers.get(b"content-disposition", b""))
-        name = disp.get(b"name", b"").decode("utf-8", "replace")
-        state["name"] = name
-        if b"filename" in disp:
-            if name != "file" or upload.path is not None:
-                errors.append(InputError("send exactly one file, in the part named 'file'"))
-                return
-            upload.file_name = safe_file_name(disp[b"filename"].decode("utf-8", "replace"))
-            suffix = Path(upload.file_name).suffix.lower()[:10]
-            upload.path = folder / f"{uuid.uuid4().hex}{suffix}.part"
-            state["file"] = upload.path.open("wb")
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        if errors:
-            return
-        chunk = data[start:end]
-        handle = state["file"]
-        if handle is not None:
-            upload.size += len(chunk)
-            if upload.size > max_bytes:
-                errors.append(PayloadTooLarge(
-                    f"the upload is larger than {max_bytes // 1_000_000} MB"))
-                return
-            digest.update(chunk)
-            handle.write(chunk)  # type: ignore[attr-defined]
-        else:
-            buf = state["buf"]
-            assert isinstance(buf, bytearray)
-            buf.extend(chunk)
-            if len(buf) > MAX_FIELD_BYTES:
-                errors.append(InputError(f"field {state['name']!r} is longer than "
-                                         f"{MAX_FIELD_BYTES} bytes", code="field_too_large"))
-
-    def on_part_end() -> None:
-        handle = state["file"]
-        if handle is not None:
-            handle.close()  # type: ignore[attr-defined]
-            state["file"] = None
-        elif not errors and state["name"]:
-            buf = state["buf"]
-            assert isinstance(buf, bytearray)
-            name = str(state["name"])
-            upload.fields.setdefault(name, []).append(buf.decode("utf-8", "replace"))
-            if len(upload.fields) > MAX_FIELDS:
-                errors.append(InputError("too many fields"))
-
-    parser = MultipartParser(params[b"boundary"], {
-        "on_part_begin": on_part_begin, "on_part_data": on_part_data,
-        "on_part_end": on_part_end, "on_header_field": on_header_field,
-        "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_headers_finished": on_headers_finished,
-    })
+    receiver = _Receiver(folder, max_bytes)
+    upload = receiver.upload
+    parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
             parser.write(chunk)
-            if errors:
-                raise errors[0]
+            receiver.check()
         parser.finalize()
-        if errors:
-            raise errors[0]
+        receiver.check()
         if upload.path is None:
             raise InputError("no file: send it in the part named 'file'", code="no_file")
         if upload.size == 0:
             raise InputError(f"{upload.file_name}: empty file (0 bytes)", code="empty_file")
     except TalkarchiveError:
-        _discard(upload, state)
+        receiver.discard()
         raise
     except Exception:  # a broken body: the multipart parser's own errors
-        _discard(upload, state)
+        receiver.discard()
         raise InputError("the multipart body cannot be read", code="bad_multipart") from None
     final = upload.path.with_suffix("")
     upload.path.replace(final)
     upload.path = final
-    upload.sha256 = digest.hexdigest()
+    upload.sha256 = receiver.digest.hexdigest()
     return upload
-
-
-def _discard(upload: Upload, state: dict[str, object]) -> None:
-    handle = state.get("file")
-    if handle is not None:
-        handle.close()  # type: ignore[attr-defined]
-    if upload.path is not None:
-        upload.path.unlink(missing_ok=True)

@@ -1,8 +1,10 @@
-"""The catalog: talks and the outbox of index changes (SQLAlchemy; SQLite by default).
+"""The catalog: talks, the outbox of index changes, staff tokens and sessions, job records
+(SQLAlchemy; SQLite by default, PostgreSQL by ``TALKARCHIVE_DATABASE_URL``).
 
-Every change the index must follow is written as an outbox row in the same transaction as the
-talk itself; the index writer drains the outbox and deletes a row only after Meilisearch has
-finished the task (at-least-once, never ahead of the catalog).
+The schema is versioned with Alembic (:mod:`archive.migrations`); opening a catalog upgrades an
+older one first. Every change the index must follow is written as an outbox row in the same
+transaction as the talk itself; the index writer drains the outbox and deletes a row only after
+Meilisearch has finished the task (at-least-once, never ahead of the catalog).
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     Integer,
@@ -29,11 +33,31 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from . import migrations
+from .clock import now as _now
 from .settings import Settings
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+class TalkStatus(StrEnum):
+    READY = "ready"  # transcribed, stored and (through the outbox) indexed
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class OutboxAction(StrEnum):
+    UPSERT = "upsert"
+    DELETE = "delete"
+
+
+def _one_of(table: str, column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """The catalog itself refuses a value outside the enum (migration 0002)."""
+    values = ", ".join(f"'{v.value}'" for v in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=f"ck_{table}_{column}")
 
 
 class Base(DeclarativeBase):
@@ -42,6 +66,7 @@ class Base(DeclarativeBase):
 
 class Talk(Base):
     __tablename__ = "talks"
+    __table_args__ = (_one_of("talks", "status", TalkStatus),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -54,7 +79,7 @@ class Talk(Base):
     language: Mapped[str] = mapped_column(String(8), default="de")
     description: Mapped[str | None] = mapped_column(Text)
     duration: Mapped[float] = mapped_column(Float, default=0.0)
-    status: Mapped[str] = mapped_column(String(16), default="ready")
+    status: Mapped[str] = mapped_column(String(16), default=TalkStatus.READY.value)
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     original_name: Mapped[str] = mapped_column(String(500))
     original_path: Mapped[str] = mapped_column(String(1000))
@@ -85,10 +110,11 @@ class Talk(Base):
 
 class Outbox(Base):
     __tablename__ = "index_outbox"
+    __table_args__ = (_one_of("index_outbox", "action", OutboxAction),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     talk_id: Mapped[str] = mapped_column(String(32), index=True)
-    action: Mapped[str] = mapped_column(String(16))  # "upsert" | "delete"
+    action: Mapped[str] = mapped_column(String(16))  # an OutboxAction
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
@@ -120,10 +146,11 @@ class Job(Base):
     """An ingest job: queued -> running (stage, progress, heartbeat) -> ready | failed."""
 
     __tablename__ = "jobs"
+    __table_args__ = (_one_of("jobs", "state", JobState),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     talk_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=JobState.QUEUED.value, index=True)
     stage: Mapped[str] = mapped_column(String(40), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
@@ -165,7 +192,7 @@ class Catalog:
         self.engine: Engine = create_engine(url, future=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -191,9 +218,9 @@ class Catalog:
 
     def list_talks(self, filters: Any, page: int, per_page: int,
                    *, staff: bool = False) -> tuple[int, list[Talk]]:
-        """Ready talks matching ``filters`` (an ``ingest.search.Filters``), newest first."""
+        """Ready talks matching ``filters`` (an ``archive.search.query.Filters``), newest first."""
         with self._sessions() as session:
-            query = session.query(Talk).filter(Talk.status == "ready")
+            query = session.query(Talk).filter(Talk.status == TalkStatus.READY)
             if not staff:
                 query = query.filter(Talk.published.is_(True))
             for name in ("event", "year", "town", "language"):

@@ -5,19 +5,19 @@ is drained (within seconds: the API drains it right after the change)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
 
 from . import catalog as cat
-from . import index
+from . import details
 from . import transcript as tr
+from .clock import now_iso
 from .errors import InputError, NotFound
-from .pipeline import TalkMeta
+from .paths import transcript_path
+from .search.outbox import queue_change
 from .settings import Settings
 
-EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published")
 MAX_SEGMENT_TEXT = 5000
 
 
@@ -28,23 +28,16 @@ def _talk(session: Any, talk_id: str) -> cat.Talk:
     return talk
 
 
-def update(catalog: cat.Catalog, talk_id: str, changes: dict[str, Any]) -> cat.Talk:
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
-    if "title" in changes and not (changes["title"] or "").strip():
-        raise InputError("title must not be empty")
-    check = TalkMeta(**{k: v for k, v in changes.items() if k not in ("published",)})
-    check.validate()
-    if "speakers" in changes and any(len(s) > 200 for s in changes["speakers"] or []):
-        raise InputError("a speaker name is longer than 200 characters")
+def update(catalog: cat.Catalog, talk_id: str, data: dict[str, Any]) -> cat.Talk:
+    """Change a talk's details (:func:`archive.details.changes` validates them)."""
+    changes = details.changes(data)
     with catalog.session() as s:
         talk = _talk(s, talk_id)
         for key, value in changes.items():
             setattr(talk, key, value)
         if "date" in changes:
             talk.year = int(changes["date"][:4]) if changes["date"] else None
-        index.queue_change(s, talk_id)
+        queue_change(s, talk_id)
     return catalog.get(talk_id)  # type: ignore[return-value]
 
 
@@ -87,7 +80,7 @@ def correct_segment(settings: Settings, catalog: cat.Catalog, talk_id: str, n: i
         raise InputError(f"the corrected text is longer than {MAX_SEGMENT_TEXT} characters")
     with catalog.session() as s:
         talk = _talk(s, talk_id)
-        path = settings.transcripts_dir / f"{talk.id}.json"
+        path = transcript_path(settings, talk.id)
         transcript = tr.load(path)
         if not 0 <= n < len(transcript.segments):
             raise NotFound(f"talk {talk_id} has no segment {n}")
@@ -96,11 +89,11 @@ def correct_segment(settings: Settings, catalog: cat.Catalog, talk_id: str, n: i
         seg.words = _retime(seg.words, text, seg.start, seg.end)
         seg.text = tr.segment_text(seg.words)
         transcript.history.append({
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "at": now_iso(),
             "who": who, "segment": n, "before": before, "after": seg.text,
         })
         tr.save(transcript, path)
-        index.queue_change(s, talk_id)
+        queue_change(s, talk_id)
     return seg
 
 
@@ -109,10 +102,10 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
     with catalog.session() as s:
         talk = _talk(s, talk_id)
         files = [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
-        files.append(settings.transcripts_dir / f"{talk.id}.json")
+        files.append(transcript_path(settings, talk.id))
         s.query(cat.Job).filter_by(talk_id=talk_id).delete()
         s.delete(talk)
-        index.queue_change(s, talk_id, "delete")
+        queue_change(s, talk_id, cat.OutboxAction.DELETE)
     removed = []
     for f in dict.fromkeys(files):
         if f.exists():

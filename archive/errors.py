@@ -13,6 +13,7 @@ class TalkarchiveError(Exception):
         super().__init__(message)
         self.message = message
         self.headers: dict[str, str] = {}
+        self.detail: str | None = None  # for the CLI and logs, never sent to anonymous users
         if code:
             self.code = code
 

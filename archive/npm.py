@@ -9,7 +9,7 @@ import tarfile
 from pathlib import Path
 
 from .errors import TalkarchiveError
-from .models import sha256_file
+from .paths import sha256_file
 
 
 def pack(spec: str, folder: Path) -> Path:

@@ -1,6 +1,6 @@
 """The job queue (Huey): SQLite storage below DATA_DIR by default, Redis when
 ``TALKARCHIVE_QUEUE_URL=redis://…`` so any number of ``talkarchive worker`` processes on other
-machines share the work. Jobs themselves live in the catalog (:mod:`ingest.jobs`); the queue
+machines share the work. Jobs themselves live in the catalog (:mod:`archive.jobs`); the queue
 only carries their ids."""
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from . import catalog as cat
+from .clock import now as _now
 from .errors import Forbidden, InputError, NotFound
 
 SESSION_DAYS = 7
@@ -24,10 +25,6 @@ class Staff:
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def create_token(catalog: cat.Catalog, name: str) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive.settings import Settings  # noqa: E402
 from ingest import engines, media  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 
 TALK = Path(__file__).resolve().parents[2] / "shared" / "data" / "talks_de" / "podium_strategien.mp4"
 GLOSSARY = ["Olpe", "Bad Berleburg", "Menden", "Soest", "Detmold", "Zwönitz", "Süderbrarup"]

@@ -24,9 +24,9 @@ import jiwer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive.settings import Settings  # noqa: E402
 from bench.wer import normalise  # noqa: E402
 from ingest import engines, media  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 
 TALKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "talks_de"
 CLI = Path(sys.executable).parent / "talkarchive"

@@ -32,11 +32,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest import catalog as cat  # noqa: E402
-from ingest import demo, index, meili  # noqa: E402
-from ingest import search as search_mod  # noqa: E402
-from ingest import transcript as tr  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from archive import catalog as cat  # noqa: E402
+from archive import transcript as tr  # noqa: E402
+from archive.paths import transcript_path  # noqa: E402
+from archive.search import documents, reindex, schema, server  # noqa: E402
+from archive.search import query as search_mod  # noqa: E402
+from archive.settings import Settings  # noqa: E402
+from ingest import demo  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 KEY = "bench-master-key-0123456789abcdef"
@@ -75,7 +77,7 @@ def make_archive(settings: Settings, n: int, rng: random.Random) -> list[str]:
             clock = words[-1].end + 0.6
         tr.save(tr.Transcript(talk_id, "de", clock, segs,
                               tr.Provenance("bench", "none", None, "cpu", "none", {})),
-                settings.transcripts_dir / f"{talk_id}.json")
+                transcript_path(settings, talk_id))
         year = rng.randrange(2019, 2026)
         talks.append(cat.Talk(
             id=talk_id, content_hash=f"{t:064x}", title=f"Vortrag {t}", event=f"Smart Cities Konferenz {year}",
@@ -126,34 +128,33 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
         settings = Settings(data_dir=Path(tmp), meili_url=url, meili_master_key=KEY,
                             meili_index="bench")
         vocab = make_archive(settings, n, rng)
-        server = meili.ManagedMeili(settings)
-        server.start()
-        client = meili.MeiliClient(url, KEY)
+        managed = server.ManagedMeili(settings)
+        managed.start()
+        client = server.client_for(settings, timeout=3600)
         catalog = cat.Catalog(settings)
         try:
             # Meilisearch alone: the same documents (segments and talks), pre-built, into other indexes
             docs: list[dict[str, object]] = []
             talk_docs: list[dict[str, object]] = []
             for talk in catalog.talks():
-                built = index.talk_documents(settings, talk)
+                built = documents.talk_documents(settings, talk)
                 if built:
                     docs.extend(built[0])
                     talk_docs.append(built[1])
-            index.create_index(client, "alone")
-            index.create_index(client, "alone_talks", index.TALK_INDEX_SETTINGS)
+            reindex.create_index(client, "alone")
+            reindex.create_index(client, "alone_talks", schema.TALK_SETTINGS)
             t = time.perf_counter()
-            tasks = [client.request("POST", "/indexes/alone/documents", json=docs[i : i + 2000])
-                     for i in range(0, len(docs), 2000)]
-            tasks += [client.request("POST", "/indexes/alone_talks/documents", json=talk_docs[i : i + 10])
+            tasks = [client.add_documents("alone", docs[i : i + 2000]) for i in range(0, len(docs), 2000)]
+            tasks += [client.add_documents("alone_talks", talk_docs[i : i + 10])
                       for i in range(0, len(talk_docs), 10)]
             for task in tasks:
                 client.wait(task, timeout=3600)
             alone = len(docs) / (time.perf_counter() - t)
             del docs, talk_docs
             for uid in ("alone", "alone_talks"):
-                client.wait(client.request("DELETE", f"/indexes/{uid}"))
+                client.wait(client.delete_index(uid))
             t = time.perf_counter()
-            sent = index.reindex(settings, client, catalog)
+            sent = reindex.reindex(settings, client, catalog)
             whole = sent / (time.perf_counter() - t)
             report["index_docs_per_s"] = {"meilisearch_alone": round(alone), "reindex_path": round(whole)}
             print(json.dumps(report), flush=True)
@@ -175,39 +176,49 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
                     time.sleep(0.2)
             words = [" ".join(rng.sample(vocab, rng.choice((1, 1, 2, 3)))) for _ in range(queries)]
             direct_body = {"distinct": "talk_id", "hitsPerPage": 10, "page": 1,
-                           "facets": index.FACETS, "filter": ["published = true"],
+                           "facets": schema.FACETS, "filter": ["published = true"],
                            "attributesToHighlight": ["text"], "attributesToCrop": ["text"],
                            "attributesToRetrieve": ["talk_id", "start", "end", "text"]}
 
+            index = client.raw.index("bench")
+
             def direct(q: str) -> None:
-                client.request("POST", "/indexes/bench/search", json={"q": q, **direct_body})
+                index.search(q, direct_body)
 
             def distinct_only(q: str) -> None:  # where the time of `direct` goes: distinct...
-                client.request("POST", "/indexes/bench/search", json={
-                    "q": q, "distinct": "talk_id", "hitsPerPage": 10, "page": 1, "filter": ["published = true"],
-                    "attributesToRetrieve": ["talk_id"]})
+                index.search(q, {"distinct": "talk_id", "hitsPerPage": 10, "page": 1,
+                                 "filter": ["published = true"], "attributesToRetrieve": ["talk_id"]})
 
             def facets_only(q: str) -> None:  # ...or the facet counts
-                client.request("POST", "/indexes/bench/search", json={
-                    "q": q, "hitsPerPage": 0, "page": 1, "facets": index.FACETS, "filter": ["published = true"]})
+                index.search(q, {"hitsPerPage": 0, "page": 1, "facets": schema.FACETS,
+                                 "filter": ["published = true"]})
 
-            class Recorder:  # the Meilisearch requests one search makes, to replay them alone
+            class Recorder:  # the multi-searches one search makes, to replay them alone
                 def __init__(self) -> None:
-                    self.calls: list[tuple[str, str, dict[str, object]]] = []
+                    self.calls: list[list[dict[str, object]]] = []
 
-                def request(self, method: str, path: str, **kwargs: object) -> object:
-                    self.calls.append((method, path, kwargs))
-                    return client.request(method, path, **kwargs)
+                def multi_search(self, queries: list[dict[str, object]]) -> object:
+                    self.calls.append(queries)
+                    return client.multi_search(queries)
 
-            recorded: dict[str, list[tuple[str, str, dict[str, object]]]] = {}
+            recorded: dict[str, list[list[dict[str, object]]]] = {}
             for q in words:
                 recorder = Recorder()
                 search_mod.search(settings, recorder, q)  # type: ignore[arg-type]
                 recorded[q] = recorder.calls
 
             def same_request(q: str) -> None:  # exactly what the API sends, sent straight
-                for method, path, kwargs in recorded[q]:
-                    client.request(method, path, **kwargs)
+                for queries in recorded[q]:
+                    client.multi_search(queries)
+
+            # The baseline below the archive's client: the same bodies over plain HTTP, a fresh
+            # loopback connection each (bench only; the archive itself goes through the client).
+            raw_http = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"},
+                                    limits=httpx.Limits(max_keepalive_connections=0))
+
+            def same_request_raw(q: str) -> None:
+                for queries in recorded[q]:
+                    raw_http.post("/multi-search", json={"queries": queries}).raise_for_status()
 
             def through_api(q: str) -> None:
                 assert api.get("/api/search", params={"q": q}).status_code == 200
@@ -220,19 +231,24 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
                                       "meilisearch_distinct_only_ms": distinct_only,
                                       "meilisearch_facets_only_ms": facets_only,
                                       "meilisearch_direct_ms": same_request,
+                                      "meilisearch_raw_http_ms": same_request_raw,
                                       "api_sequential_ms": through_api}, words)
             report.update(sequential)
             report["api_16_clients_ms"] = timed(through_api, words * 2, workers=16)
             report["api_overhead_median_ms"] = round(
                 sequential["api_sequential_ms"]["p50"] - sequential["meilisearch_direct_ms"]["p50"], 2)
+            report["api_overhead_over_raw_http_median_ms"] = round(
+                sequential["api_sequential_ms"]["p50"] - sequential["meilisearch_raw_http_ms"]["p50"], 2)
+            report["client_overhead_median_ms"] = round(
+                sequential["meilisearch_direct_ms"]["p50"] - sequential["meilisearch_raw_http_ms"]["p50"], 2)
+            raw_http.close()
             api.close()
             proc.terminate()
             proc.wait(10)
             print(json.dumps(report), flush=True)
         finally:
-            client.close()
             catalog.dispose()
-            server.stop()
+            managed.stop()
     return report
 
 

@@ -23,10 +23,11 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest import catalog as cat  # noqa: E402
-from ingest import jobs, pipeline  # noqa: E402
-from ingest.queue import Queue  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from archive import catalog as cat  # noqa: E402
+from archive import jobs  # noqa: E402
+from archive.details import TalkDetails  # noqa: E402
+from archive.queue import Queue  # noqa: E402
+from archive.settings import Settings  # noqa: E402
 
 CLI = Path(sys.executable).parent / "talkarchive"
 
@@ -106,7 +107,7 @@ def queue_overhead(settings: Settings, n: int = 20) -> dict[str, float]:
     thread.start()
     sent: dict[str, float] = {}
     for _ in range(n):
-        job = jobs.submit(catalog, queue, Path("/nonexistent"), "x.mp4", pipeline.TalkMeta())
+        job = jobs.submit(catalog, queue, Path("/nonexistent"), "x.mp4", TalkDetails())
         sent[job.id] = time.perf_counter()
         time.sleep(0.05)
     deadline = time.monotonic() + 30

@@ -21,8 +21,8 @@ import jiwer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive.settings import Settings  # noqa: E402
 from ingest import engines, media  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 
 SPEECH = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech_de"
 # Figures from ../shared/data/speech_de/README.md (faster-whisper, base, int8, beam 5).

@@ -1,3 +1,2 @@
-"""talkarchive ingest: media, transcription engines, transcripts, catalog, index, CLI."""
-
-__version__ = "0.1.0"
+"""Recordings -> transcripts: media (ffmpeg), engines, models, convert, the pipeline, the
+worker that runs jobs, and demo talks. It imports ``archive`` only."""

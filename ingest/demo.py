@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from .errors import TalkarchiveError
+from archive.errors import TalkarchiveError
 
 PAUSE = 0.6
 RATE = 22050

@@ -20,11 +20,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from archive.errors import ModelError
+from archive.settings import Settings
+from archive.transcript import Provenance, Segment, Word, split_sentences
+
 from . import models
-from .errors import ModelError
 from .media import SAMPLE_RATE
-from .settings import Settings
-from .transcript import Provenance, Segment, Word, split_sentences
 
 Progress = Callable[[float], None]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from .errors import InputError, MediaError
+from archive.errors import InputError, MediaError
 
 SAMPLE_RATE = 16000
 WEB_VIDEO_CODECS = {"h264"}

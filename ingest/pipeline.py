@@ -2,54 +2,28 @@
 
 probe -> hash (content address) -> 16 kHz audio -> transcribe -> media (original, web rendition,
 poster) -> transcript JSON (source of truth) -> catalog row + outbox row in one transaction.
-The index follows from the outbox (:func:`ingest.index.drain_outbox`). Anything that fails
-leaves nothing behind: no catalog row, no index documents, no files of the failed talk.
+The index follows from the outbox (:func:`archive.search.outbox.drain_outbox`). Anything that
+fails leaves nothing behind: no catalog row, no index documents, no files of the failed talk.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog as cat
-from . import engines, index, media
-from . import transcript as tr
-from .errors import InputError
-from .models import sha256_file
-from .settings import Settings
+from archive import catalog as cat
+from archive import transcript as tr
+from archive.details import TalkDetails
+from archive.paths import original_path, sha256_file, talk_id_for, transcript_path
+from archive.search.outbox import queue_change
+from archive.settings import Settings
+
+from . import engines, media
 
 Progress = Callable[[str, float, float], None]  # stage, done, total
-MAX_FIELD = 2000
-
-
-@dataclass
-class TalkMeta:
-    title: str | None = None
-    event: str | None = None
-    date: str | None = None
-    speakers: list[str] = field(default_factory=list)
-    town: str | None = None
-    language: str | None = None
-    description: str | None = None
-    glossary: list[str] = field(default_factory=list)
-    published: bool = True
-
-    def validate(self) -> None:
-        for name in ("title", "event", "town", "description"):
-            value = getattr(self, name)
-            if value is not None and len(value) > MAX_FIELD:
-                raise InputError(f"{name} is longer than {MAX_FIELD} characters")
-        if self.date:
-            try:
-                dt.date.fromisoformat(self.date)
-            except ValueError:
-                raise InputError(f"date {self.date!r} is not YYYY-MM-DD") from None
-        if self.language and not (2 <= len(self.language) <= 3 and self.language.isalpha()):
-            raise InputError(f"language {self.language!r} is not a language code such as de")
 
 
 @dataclass
@@ -58,8 +32,19 @@ class IngestResult:
     created: bool
 
 
-def talk_id_for(content_hash: str) -> str:
-    return content_hash[:16]
+@dataclass
+class _Stored:
+    """Files a run has written so far: removed again when a later stage fails."""
+
+    written: list[Path] = field(default_factory=list)
+
+    def add(self, path: Path) -> Path:
+        self.written.append(path)
+        return path
+
+    def remove(self) -> None:
+        for path in self.written:
+            path.unlink(missing_ok=True)
 
 
 def _noop(stage: str, done: float, total: float) -> None:
@@ -67,7 +52,7 @@ def _noop(stage: str, done: float, total: float) -> None:
 
 
 def _store_original(settings: Settings, path: Path, content_hash: str) -> tuple[Path, bool]:
-    target = settings.media_dir / "originals" / f"{content_hash}{path.suffix.lower()}"
+    target = original_path(settings, content_hash, path.suffix)
     if target.exists():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,11 +62,56 @@ def _store_original(settings: Settings, path: Path, content_hash: str) -> tuple[
     return target, True
 
 
+def transcribe(settings: Settings, probe: media.Probe, work: Path, options: engines.TranscribeOptions,
+               progress: Progress) -> engines.EngineResult:
+    """16 kHz mono audio, then the engine, in bounded chunks."""
+    progress("extracting audio", 0, probe.duration)
+    wav = work / "audio.wav"
+    media.extract_audio(probe, wav)
+    engine = engines.load_engine(settings)
+    return engines.transcribe_wav(
+        engine, wav, probe.duration, options, settings.chunk_seconds,
+        lambda t: progress("transcribing", min(t, probe.duration), probe.duration),
+    )
+
+
+def store_media(settings: Settings, path: Path, probe: media.Probe, content_hash: str,
+                talk_id: str, stored: _Stored) -> tuple[Path, Path, Path | None]:
+    """The original (content-addressed), a web rendition where needed, and a poster frame."""
+    original, new = _store_original(settings, path, content_hash)
+    if new:
+        stored.add(original)
+    web = original
+    if not probe.web_playable:
+        web = stored.add(media.make_web_rendition(probe, settings.media_dir / "web" / f"{talk_id}.mp4"))
+    poster = settings.media_dir / "posters" / f"{talk_id}.jpg"
+    if not media.make_poster(probe, poster):
+        return original, web, None
+    return original, web, stored.add(poster)
+
+
+def catalog_row(talk_id: str, content_hash: str, meta: TalkDetails, original_name: str,
+                probe: media.Probe, files: tuple[Path, Path, Path | None], language: str,
+                segment_count: int) -> cat.Talk:
+    original, web, poster = files
+    return cat.Talk(
+        id=talk_id, content_hash=content_hash,
+        title=meta.title or Path(original_name).stem.replace("_", " ")[:500],
+        event=meta.event, date=meta.date, year=meta.year, speakers=meta.speakers,
+        town=meta.town, language=language, description=meta.description,
+        duration=round(probe.duration, 3), status=cat.TalkStatus.READY.value,
+        published=meta.published, original_name=original_name[:500],
+        original_path=str(original), media_path=str(web),
+        poster_path=str(poster) if poster else None, has_video=probe.has_video,
+        segment_count=segment_count,
+    )
+
+
 def ingest_file(
     settings: Settings,
     catalog: cat.Catalog,
     path: Path,
-    meta: TalkMeta,
+    meta: TalkDetails,
     progress: Progress = _noop,
     original_name: str | None = None,
 ) -> IngestResult:
@@ -89,80 +119,33 @@ def ingest_file(
     ``original_name`` is the file's name as its owner gave it (a queued upload waits under an
     internal name); it names the talk when there is no title."""
     original_name = original_name or path.name
-    meta.validate()
     probe = media.probe(path)
     progress("hashing", 0, 1)
     content_hash = sha256_file(path)
     existing = catalog.by_hash(content_hash)
-    if existing is not None and existing.status == "ready":
+    if existing is not None and existing.status == cat.TalkStatus.READY:
         return IngestResult(existing, created=False)
     talk_id = talk_id_for(content_hash)
     language = meta.language or settings.language
     options = engines.options_for(settings, language, probe.duration, meta.glossary)
     work = settings.work_dir / talk_id
     work.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    stored = _Stored()
     try:
-        progress("extracting audio", 0, probe.duration)
-        wav = work / "audio.wav"
-        media.extract_audio(probe, wav)
-        engine = engines.load_engine(settings)
-        result = engines.transcribe_wav(
-            engine, wav, probe.duration, options, settings.chunk_seconds,
-            lambda t: progress("transcribing", min(t, probe.duration), probe.duration),
-        )
+        result = transcribe(settings, probe, work, options, progress)
         progress("storing media", 0, 1)
-        original, new = _store_original(settings, path, content_hash)
-        if new:
-            written.append(original)
-        if probe.web_playable:
-            web = original
-        else:
-            web = media.make_web_rendition(probe, settings.media_dir / "web" / f"{talk_id}.mp4")
-            written.append(web)
-        poster: Path | None = settings.media_dir / "posters" / f"{talk_id}.jpg"
-        assert poster is not None
-        if media.make_poster(probe, poster):
-            written.append(poster)
-        else:
-            poster = None
-        transcript = tr.Transcript(
-            talk_id=talk_id,
-            language=language,
-            duration=round(probe.duration, 3),
-            segments=result.segments,
-            provenance=result.provenance,
-        )
-        transcript_path = settings.transcripts_dir / f"{talk_id}.json"
-        tr.save(transcript, transcript_path)
-        written.append(transcript_path)
-        talk = cat.Talk(
-            id=talk_id,
-            content_hash=content_hash,
-            title=meta.title or Path(original_name).stem.replace("_", " "),
-            event=meta.event,
-            date=meta.date,
-            year=int(meta.date[:4]) if meta.date else None,
-            speakers=meta.speakers,
-            town=meta.town,
-            language=language,
-            description=meta.description,
-            duration=round(probe.duration, 3),
-            status="ready",
-            published=meta.published,
-            original_name=original_name,
-            original_path=str(original),
-            media_path=str(web),
-            poster_path=str(poster) if poster else None,
-            has_video=probe.has_video,
-            segment_count=len(transcript.segments),
-        )
+        files = store_media(settings, path, probe, content_hash, talk_id, stored)
+        transcript = tr.Transcript(talk_id=talk_id, language=language,
+                                   duration=round(probe.duration, 3), segments=result.segments,
+                                   provenance=result.provenance)
+        tr.save(transcript, stored.add(transcript_path(settings, talk_id)))
+        talk = catalog_row(talk_id, content_hash, meta, original_name, probe, files, language,
+                           len(transcript.segments))
         with catalog.session() as session:
             session.merge(talk)
-            index.queue_change(session, talk_id)
+            queue_change(session, talk_id)
     except BaseException:
-        for p in written:
-            p.unlink(missing_ok=True)
+        stored.remove()
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import meili, models
-from ingest.settings import Settings
+from archive.search import server
+from archive.settings import Settings
+from ingest import models
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -42,7 +43,7 @@ def installed() -> Settings:
         models.resolve(settings)
     except Exception as exc:  # noqa: BLE001
         pytest.exit(f"{exc} (run `make test`, which installs it)", returncode=1)
-    if not meili.binary_path(settings).exists():
+    if not server.binary_path(settings).exists():
         pytest.exit("Meilisearch is not installed (run `make test`, which installs it)", 1)
     return settings
 
@@ -53,10 +54,10 @@ def meili_server(installed: Settings, tmp_path_factory: pytest.TempPathFactory) 
     data = tmp_path_factory.mktemp("meili")
     url = f"http://127.0.0.1:{free_port()}"
     settings = Settings(data_dir=data, meili_url=url, meili_master_key=MASTER_KEY)
-    server = meili.ManagedMeili(settings)
-    server.start()
+    managed = server.ManagedMeili(settings)
+    managed.start()
     yield url
-    server.stop()
+    managed.stop()
 
 
 MASTER_KEY = "test-master-key-" + "0123456789abcdef"

@@ -1,4 +1,4 @@
-"""Search: talks ranked by their best hit, each with its matching segments and the second
+"""The query: talks ranked by how well they match, each with its matching segments and the second
 the first matched word was said. ``talkarchive search --json`` and ``GET /api/search`` both
 return :func:`search`'s object."""
 
@@ -9,11 +9,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError, SearchError, SearchUnavailable
-from .german import fold
-from .index import FACETS, TALK_FIELDS, talks_uid
-from .meili import MeiliClient
-from .settings import Settings
+from ..errors import InputError
+from ..german import fold
+from ..settings import Settings
+from .client import SearchClient
+from .schema import FACETS, TALK_FIELDS, talks_uid
 
 MAX_QUERY = 200
 PER_PAGE = 10
@@ -128,7 +128,7 @@ def build_segment_queries(settings: Settings, talk_query: dict[str, Any], talk_i
 
 def search(
     settings: Settings,
-    client: MeiliClient,
+    client: SearchClient,
     query: str,
     filters: Filters | None = None,
     page: int = 1,
@@ -177,12 +177,6 @@ def search(
     }
 
 
-def _multi(client: MeiliClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    try:
-        answer = client.request("POST", "/multi-search", json={"queries": queries})
-    except SearchError as exc:
-        if exc.code == "index_not_found":  # `serve` or a worker is building it
-            raise SearchUnavailable("the search index is being built; try again in a moment") from exc
-        raise
-    results: list[dict[str, Any]] = answer["results"]
-    return results
+def _multi(client: SearchClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One multi-search round trip; a missing index (being built) is a 503 (IndexMissing)."""
+    return client.multi_search(queries)

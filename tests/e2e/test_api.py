@@ -12,10 +12,10 @@ import pytest
 import srt
 import webvtt
 
-from ingest import formats
-from ingest.transcript import load
+from archive import formats
+from archive.transcript import load
 
-from .conftest import TALKS, Served
+from ..conftest import TALKS, Served
 
 pytestmark = pytest.mark.e2e
 
@@ -116,14 +116,6 @@ def test_talks_and_exports(served: Served) -> None:
         assert cli.encode() == js.content
         disposition = js.headers["content-disposition"]
         assert disposition.startswith("attachment; filename=\"") and "filename*=UTF-8''" in disposition
-
-
-def test_umlaut_file_name() -> None:
-    from api.routes import content_disposition
-
-    value = content_disposition("Bürgerbus für Süderbrarup", "txt")
-    assert value == ("attachment; filename=\"Buergerbus fuer Suederbrarup.txt\"; "
-                     "filename*=UTF-8''B%C3%BCrgerbus%20f%C3%BCr%20S%C3%BCderbrarup.txt")
 
 
 def test_media_ranges_and_caching(served: Served) -> None:

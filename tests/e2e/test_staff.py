@@ -11,10 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from archive.search.client import SearchClient
+from archive.transcript import load
 from ingest import demo
-from ingest.transcript import load
 
-from .conftest import MASTER_KEY, Served
+from ..conftest import MASTER_KEY, Served
 
 pytestmark = pytest.mark.e2e
 
@@ -55,10 +56,8 @@ def wait_job(served: Served, token: str, job_id: str, timeout: float = 180) -> d
 
 def index_docs(served: Served, talk_id: str) -> int:
     env = served.archive.env
-    r = httpx.post(f"{env['TALKARCHIVE_MEILI_URL']}/indexes/{env['TALKARCHIVE_MEILI_INDEX']}/search",
-                   json={"q": "", "filter": f'talk_id = "{talk_id}"', "limit": 1000},
-                   headers={"Authorization": f"Bearer {MASTER_KEY}"})
-    return len(r.json()["hits"])
+    client = SearchClient(env["TALKARCHIVE_MEILI_URL"], MASTER_KEY)
+    return len(client.documents(env["TALKARCHIVE_MEILI_INDEX"], f'talk_id = "{talk_id}"', ["id"]))
 
 
 def test_upload_publish_correct_delete(served: Served, token: str, clip: Path) -> None:
@@ -160,7 +159,7 @@ def test_cli_queue_and_watch_folder(served: Served, token: str, tmp_path: Path) 
     import shutil
     import subprocess
 
-    from .conftest import CLI
+    from ..conftest import CLI
 
     wav = tmp_path / "a.wav"
     demo.render_speech(["Die Bibliothek öffnet am Sonntag."], wav)

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from ingest import npm
-from ingest.settings import Settings
+from archive import npm
+from archive.settings import Settings
 
-from .conftest import ARTIFACTS, Served
+from ..conftest import ARTIFACTS, Served
 
 pytestmark = pytest.mark.e2e
 

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
+from archive.search.client import SearchClient
 from ingest import demo
 
-from .conftest import CLI, MASTER_KEY, free_port, make_archive
+from ..conftest import CLI, MASTER_KEY, free_port, make_archive
 
 pytestmark = pytest.mark.e2e
 
@@ -39,8 +41,20 @@ def redis_url(tmp_path: Path):  # type: ignore[no-untyped-def]
     proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--dir", str(tmp_path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.3)
-    yield f"redis://127.0.0.1:{port}/0"
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    deadline = time.monotonic() + 20
+    while True:  # poll until it answers, within a bound
+        try:
+            if client.ping():
+                break
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    client.close()
+    yield url
     proc.terminate()
     proc.wait(10)
 
@@ -124,11 +138,9 @@ def test_two_workers_one_killed(meili_server: str, redis_url: str, tmp_path: Pat
         for talk_id, count in clean_counts.items():
             doc = json.loads((arch.data_dir / "transcripts" / f"{talk_id}.json").read_text())
             assert len(doc["segments"]) == count
-            r = httpx.post(
-                f"{meili_server}/indexes/{arch.env['TALKARCHIVE_MEILI_INDEX']}/search",
-                json={"q": "", "filter": f'talk_id = "{talk_id}"', "limit": 1000},
-                headers={"Authorization": f"Bearer {MASTER_KEY}"})
-            ids = [h["id"] for h in r.json()["hits"]]
+            docs = SearchClient(meili_server, MASTER_KEY).documents(
+                arch.env["TALKARCHIVE_MEILI_INDEX"], f'talk_id = "{talk_id}"', ["id"])
+            ids = [d["id"] for d in docs]
             assert len(ids) == len(set(ids)) == count
     finally:
         for p in [api, *workers]:

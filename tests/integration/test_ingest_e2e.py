@@ -15,21 +15,20 @@ import pytest
 import srt
 import webvtt
 
-from ingest import demo, formats
-from ingest.transcript import load
+from archive import formats
+from archive.search.client import SearchClient
+from archive.transcript import load
+from ingest import demo
 
-from .conftest import MASTER_KEY, TALKS, Archive, make_archive, needs_shared, truth_sentence
+from ..conftest import MASTER_KEY, TALKS, Archive, make_archive, needs_shared, truth_sentence
 
 pytestmark = pytest.mark.e2e
 
 
 def index_count(archive: Archive) -> int:
-    env = archive.env
-    r = httpx.get(f"{env['TALKARCHIVE_MEILI_URL']}/indexes/{env['TALKARCHIVE_MEILI_INDEX']}/stats",
-                  headers={"Authorization": f"Bearer {MASTER_KEY}"})
-    if r.status_code == 404:
-        return 0
-    return int(r.json()["numberOfDocuments"])
+    client = SearchClient(archive.env["TALKARCHIVE_MEILI_URL"], MASTER_KEY)
+    uid = archive.env["TALKARCHIVE_MEILI_INDEX"]
+    return client.document_count(uid) if client.index_exists(uid) else 0
 
 
 def catalog_rows(archive: Archive) -> int:
@@ -145,6 +144,11 @@ def test_bad_input_leaves_nothing(archive: Archive, tmp_path: Path) -> None:
         assert len(lines) == 1, (kind, result.stderr)
         assert str(path) in lines[0] and reasons[kind] in lines[0], (kind, lines)
         assert "Traceback" not in result.stderr
+    empty_folder = tmp_path / "nothing-here"
+    empty_folder.mkdir()
+    result = archive.run("ingest", str(empty_folder), check=False)
+    assert result.returncode == 2 and "holds no files" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert catalog_rows(archive) == 0
     assert index_count(archive) == 0
     transcripts = archive.data_dir / "transcripts"
@@ -173,7 +177,7 @@ def test_meilisearch_unreachable_keeps_transcript(meili_server: str, tmp_path: P
 
 def test_managed_meilisearch_is_started_and_stopped(tmp_path: Path, own_talk, installed) -> None:  # type: ignore[no-untyped-def]
     """On the embedded defaults a CLI command starts Meilisearch itself and leaves nothing."""
-    from .conftest import free_port
+    from ..conftest import free_port
 
     path, _ = own_talk
     url = f"http://127.0.0.1:{free_port()}"

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from archive.errors import InputError, MediaError
 from ingest import demo, media
 from ingest.engines import read_chunks
-from ingest.errors import InputError, MediaError
 
 
 def ff(*args: str) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ingest import catalog as cat
-from ingest import index, meili, talks
-from ingest import search as search_mod
-from ingest import transcript as tr
-from ingest.errors import InputError, SearchError, SearchUnavailable
-from ingest.settings import Settings
+from archive import catalog as cat
+from archive import edits
+from archive import transcript as tr
+from archive.errors import InputError, SearchUnavailable
+from archive.paths import transcript_path
+from archive.search import documents, outbox, reindex, schema, server
+from archive.search import query as search_mod
+from archive.settings import Settings
 
-from .conftest import MASTER_KEY
+from ..conftest import MASTER_KEY
 
 TALKS = {
     "a1": ("Schule von morgen", "Konferenz 2024", "2024-05-01", "Soest", ["Anna"], [
@@ -42,14 +44,14 @@ def write_talk(settings: Settings, catalog: cat.Catalog, talk_id: str, spec) -> 
         clock += 1.0
     t = tr.Transcript(talk_id, "de", clock, segments,
                       tr.Provenance("test", "none", None, "cpu", "none", {}))
-    tr.save(t, settings.transcripts_dir / f"{talk_id}.json")
+    tr.save(t, transcript_path(settings, talk_id))
     with catalog.session() as s:
         s.add(cat.Talk(id=talk_id, content_hash=talk_id * 8, title=title, event=event, date=date,
                        year=int(date[:4]), speakers=speakers, town=town, language="de",
                        duration=clock, status="ready", published=talk_id != "c3",
                        original_name="x.mp4", original_path="/x", media_path="/x",
                        poster_path=None, has_video=False, segment_count=len(segments)))
-        index.queue_change(s, talk_id)
+        outbox.queue_change(s, talk_id)
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +59,12 @@ def env(meili_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: i
     settings = Settings(data_dir=tmp_path_factory.mktemp("s"), meili_url=meili_server,
                         meili_master_key=MASTER_KEY, meili_index="searchunit")
     catalog = cat.Catalog(settings)
-    client = meili.MeiliClient(settings.meili_url, MASTER_KEY)
+    client = server.client_for(settings)
     try:
-        assert index.ensure_index(settings, client, catalog)  # a new, empty index
+        assert reindex.ensure_index(settings, client, catalog)  # a new, empty index
         for talk_id, spec in TALKS.items():
             write_talk(settings, catalog, talk_id, spec)
-        assert index.drain_outbox(settings, client, catalog) == 3  # through the outbox
+        assert outbox.drain_outbox(settings, client, catalog) == 3  # through the outbox
         assert catalog.pending_outbox() == []
         yield settings, catalog, client
     finally:
@@ -141,24 +143,23 @@ def test_long_query_and_stop_words(env) -> None:  # type: ignore[no-untyped-def]
 
 def test_reindex_swaps_without_duplicates(env) -> None:  # type: ignore[no-untyped-def]
     settings, catalog, client = env
-    before = client.request("GET", f"/indexes/{settings.meili_index}/stats")["numberOfDocuments"]
-    index.reindex(settings, client, catalog)
-    after = client.request("GET", f"/indexes/{settings.meili_index}/stats")["numberOfDocuments"]
+    before = client.document_count(settings.meili_index)
+    reindex.reindex(settings, client, catalog)
+    after = client.document_count(settings.meili_index)
     assert before == after == 7
-    talks_index = index.talks_uid(settings.meili_index)
-    assert client.request("GET", f"/indexes/{talks_index}/stats")["numberOfDocuments"] == 3
+    assert client.document_count(schema.talks_uid(settings.meili_index)) == 3
     assert ids(run(env, "Tafel")) == ["b2", "a1"]
 
 
 def test_a_lost_talk_index_is_rebuilt_and_searching_meanwhile_is_503(env) -> None:  # type: ignore[no-untyped-def]
     settings, catalog, client = env
-    client.wait(client.request("DELETE", f"/indexes/{index.talks_uid(settings.meili_index)}"))
+    client.wait(client.delete_index(schema.talks_uid(settings.meili_index)))
     with pytest.raises(SearchUnavailable) as caught:
         run(env, "Tafel")
     assert caught.value.status == 503 and caught.value.headers["Retry-After"]
-    assert index.needs_rebuild(settings, client, catalog)
-    assert index.ensure_index(settings, client, catalog)
-    assert not index.needs_rebuild(settings, client, catalog)
+    assert reindex.needs_rebuild(settings, client, catalog)
+    assert reindex.ensure_index(settings, client, catalog)
+    assert not reindex.needs_rebuild(settings, client, catalog)
     assert ids(run(env, "Tafel")) == ["b2", "a1"]
 
 
@@ -184,23 +185,22 @@ def test_publishing_and_deleting_follow_in_both_indexes(env) -> None:  # type: i
 
     write_talk(settings, catalog, "d4", ("Vögel", "Konferenz 2025", "2025-10-01", "Soest", ["Dana"],
                                          ["Der Zaunkönig singt am Rathaus."]))
-    assert index.drain_outbox(settings, client, catalog) == 1
+    assert outbox.drain_outbox(settings, client, catalog) == 1
     assert ids(run(env, "Zaunkönig")) == ["d4"]
-    talks.delete(settings, catalog, "d4")
-    assert index.drain_outbox(settings, client, catalog) == 1
+    assert client.document(schema.talks_uid(settings.meili_index), "d4")["title"] == "Vögel"  # type: ignore[index]
+    edits.delete(settings, catalog, "d4")
+    assert outbox.drain_outbox(settings, client, catalog) == 1
     assert run(env, "Zaunkönig")["total"] == 0
-    with pytest.raises(SearchError):
-        client.request("GET", f"/indexes/{index.talks_uid(settings.meili_index)}/documents/d4")
-    assert client.request("POST", f"/indexes/{settings.meili_index}/documents/fetch",
-                          json={"filter": 'talk_id = "d4"'})["total"] == 0
+    assert client.document(schema.talks_uid(settings.meili_index), "d4") is None
+    assert client.documents(settings.meili_index, 'talk_id = "d4"', ["id"]) == []
 
 
 def set_published(env, talk_id: str, published: bool) -> None:  # type: ignore[no-untyped-def]
     settings, catalog, client = env
     with catalog.session() as s:
         s.get(cat.Talk, talk_id).published = published
-        index.queue_change(s, talk_id)
-    assert index.drain_outbox(settings, client, catalog) == 1
+        outbox.queue_change(s, talk_id)
+    assert outbox.drain_outbox(settings, client, catalog) == 1
 
 
 def test_long_talk_is_found_past_meilisearch_position_limit(meili_server: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -211,17 +211,17 @@ def test_long_talk_is_found_past_meilisearch_position_limit(meili_server: str, t
     settings = Settings(data_dir=tmp_path, meili_url=meili_server, meili_master_key=MASTER_KEY,
                         meili_index="longtalk")
     catalog = cat.Catalog(settings)
-    client = meili.MeiliClient(settings.meili_url, MASTER_KEY, timeout=60)
+    client = server.client_for(settings, timeout=60)
     try:
-        index.ensure_index(settings, client, catalog)
+        reindex.ensure_index(settings, client, catalog)
         write_talk(settings, catalog, "e5", ("Lang", "Konferenz 2025", "2025-09-18", "Menden", ["Emil"],
                                              sentences))
-        built = index.talk_documents(settings, catalog.get("e5"))  # type: ignore[arg-type]
+        built = documents.talk_documents(settings, catalog.get("e5"))  # type: ignore[arg-type]
         assert built is not None
         segments, talk_doc = built
         assert sum(len(s["text"].split()) for s in segments) > 65_535
         assert len(talk_doc["text"]) > 1  # several parts, each under the limit
-        assert index.drain_outbox(settings, client, catalog) == 1
+        assert outbox.drain_outbox(settings, client, catalog) == 1
         result = search_mod.search(settings, client, "Zaunkönig", search_mod.Filters())
         assert ids(result) == ["e5"]
         seg = result["talks"][0]["segments"][0]

@@ -1,4 +1,5 @@
-"""Meilisearch down: 503 with Retry-After in the error shape (no server process needed)."""
+"""Meilisearch down or failing: the API answers in the one error shape, never with a URL or
+errno text, and /docs is served from this machine (no server process needed)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ingest.settings import Settings
+from archive.settings import Settings
 
 
 def test_search_unavailable_is_503_with_retry_after(tmp_path: Path) -> None:
@@ -18,16 +19,20 @@ def test_search_unavailable_is_503_with_retry_after(tmp_path: Path) -> None:
             assert r.status_code == 503, path
             assert r.headers["retry-after"] == "5"
             assert r.json()["error"]["code"] == "search_unavailable"
+            message = r.json()["error"]["message"]
+            assert "127.0.0.2" not in message and "Errno" not in message and "http" not in message
         assert client.get("/api/talks").json()["total"] == 0
 
 
-def test_docs_without_swagger_ui_say_how_to_install_it(tmp_path: Path) -> None:
+def test_docs_are_served_from_the_installed_package(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, cache_dir=tmp_path / "cache", meili_url="http://127.0.0.2:9",
                         meili_master_key="k" * 20)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        r = client.get("/docs")
-        assert r.status_code == 503 and "talkarchive swagger-ui fetch" in r.text
+        page = client.get("/docs")
+        assert page.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in page.text
+        assert "https://" not in page.text  # nothing from a CDN
+        bundle = client.get("/docs/assets/swagger-ui-bundle.js")
+        assert bundle.status_code == 200 and len(bundle.content) > 100_000
+        assert client.get("/docs/assets/swagger-ui.css").status_code == 200
         assert client.get("/openapi.json").status_code == 200
-        r = client.get("/docs/assets/5.32.0/swagger-ui-bundle.js")
-        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-        assert client.get("/docs/assets/5.32.0/..%2Fsecret").status_code == 404
+        assert client.get("/docs/assets/..%2F..%2Fpyproject.toml").status_code == 404

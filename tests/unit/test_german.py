@@ -1,4 +1,4 @@
-from ingest.german import fold, index_variants, split_compound
+from archive.german import fold, index_variants, split_compound
 
 
 def test_fold_sharp_s() -> None:

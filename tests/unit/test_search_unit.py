@@ -1,4 +1,4 @@
-from ingest.search import Filters, _at, _highlight, filter_expression, quote
+from archive.search.query import Filters, _at, _highlight, filter_expression, quote
 
 PRE, POST = "\ue000", "\ue001"
 

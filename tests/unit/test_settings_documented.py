@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from ingest.settings import Settings
+from archive.settings import Settings
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def test_every_setting_is_documented() -> None:

@@ -9,8 +9,8 @@ import json
 import srt
 import webvtt
 
-from ingest import formats
-from ingest.transcript import Provenance, Segment, Transcript, Word, load, save, split_sentences
+from archive import formats
+from archive.transcript import Provenance, Segment, Transcript, Word, load, save, split_sentences
 
 
 def words(text: str, start: float = 0.0, step: float = 0.4) -> list[Word]:

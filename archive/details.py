@@ -1,0 +1,106 @@
+"""A talk's details (title, event, date, speakers, town, language, description, glossary,
+published): one pydantic model for the CLI options, the upload form, ``PATCH /api/talks/{id}``
+and the admin editor, with the limits of the catalog columns the details are stored in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .catalog import Talk
+from .errors import InputError
+
+EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published")
+MAX_SPEAKERS = 50
+MAX_GLOSSARY = 100
+
+
+def _column_length(name: str) -> int:
+    length = Talk.__table__.c[name].type.length  # type: ignore[attr-defined]
+    return int(length)
+
+
+SpeakerName = Annotated[str, Field(min_length=1, max_length=200)]
+GlossaryTerm = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class TalkDetails(BaseModel):
+    """What staff say about a talk. Empty strings count as not given."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(None, max_length=_column_length("title"))
+    event: str | None = Field(None, max_length=_column_length("event"))
+    date: str | None = Field(None, description="YYYY-MM-DD")
+    speakers: list[SpeakerName] = Field(default_factory=list, max_length=MAX_SPEAKERS)
+    town: str | None = Field(None, max_length=_column_length("town"))
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}$", description="such as de")
+    description: str | None = Field(None, max_length=10_000)
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list, max_length=MAX_GLOSSARY,
+        description="Names and terms the speech model should expect (used when transcribing)")
+    published: bool = True
+
+    @field_validator("title", "event", "date", "town", "language", "description", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("speakers", "glossary", mode="before")
+    @classmethod
+    def _drop_blank_items(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [v for v in value if not (isinstance(v, str) and not v.strip())]
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not YYYY-MM-DD") from None
+        return value
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+def split_list(raw: str | None) -> list[str]:
+    """A comma (or line) separated list as a form field or CLI option gives it."""
+    return [part.strip() for part in (raw or "").replace("\n", ",").split(",") if part.strip()]
+
+
+def parse(data: dict[str, Any]) -> TalkDetails:
+    """Validate details; a bad value is an :class:`InputError` naming the field."""
+    try:
+        return TalkDetails.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def changes(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields a PATCH sets, validated: only editable fields, and no empty title."""
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+    details = parse(data)
+    if "title" in data and details.title is None:
+        raise InputError("title must not be empty")
+    if "published" in data and data["published"] is None:
+        raise InputError("published must be true or false")
+    return {name: getattr(details, name) for name in data}

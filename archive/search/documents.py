@@ -1,0 +1,93 @@
+"""Index documents, made from a talk's catalog row and its transcript on disk.
+
+Segment documents carry the start of every word, so a hit knows the second its matched word
+was said; ids are deterministic (``{talk}-{n:05d}``): re-running an ingest never duplicates.
+A talk document holds the talk's metadata and every sentence as an array item (a phrase never
+matches across two sentences), in parts ``text.p0``, ``text.p1``, ... because Meilisearch
+indexes at most 65,535 word positions per attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .. import catalog as cat
+from .. import transcript as tr
+from ..german import index_variants, use_cache
+from ..paths import transcript_path
+from ..settings import Settings
+from .schema import PART_POSITIONS, SENTENCE_GAP
+
+Document = dict[str, Any]
+
+
+def _meta(talk: cat.Talk) -> Document:
+    return {
+        "talk_id": talk.id,
+        "title": talk.title,
+        "event": talk.event,
+        "date": talk.date,
+        "has_poster": bool(talk.poster_path),
+        "year": talk.year,
+        "town": talk.town,
+        "speakers": list(talk.speakers or []),
+        "language": talk.language,
+        "published": talk.published,
+    }
+
+
+def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Document]:
+    """The segment documents of one talk."""
+    meta = _meta(talk)
+    for i, seg in enumerate(transcript.segments):
+        yield {
+            "id": f"{talk.id}-{i:05d}",
+            "idx": i,
+            "start": seg.start,
+            "end": seg.end,
+            "text": seg.text,
+            "text_alt": index_variants(seg.text),
+            "word_starts": [w.start for w in seg.words if w.word.strip()],
+            **meta,
+        }
+
+
+def talk_document(talk: cat.Talk, segments: list[Document]) -> Document:
+    """The talk index's document: metadata and every sentence, in parts that each stay well
+    under the positions Meilisearch indexes per attribute."""
+    text: dict[str, list[str]] = {}
+    alt: dict[str, list[str]] = {}
+    part, used = 0, 0
+    for seg in segments:
+        cost = len(seg["text"].split()) + len(seg["text_alt"].split()) + SENTENCE_GAP
+        if used and used + cost > PART_POSITIONS:
+            part, used = part + 1, 0
+        used += cost
+        text.setdefault(f"p{part}", []).append(seg["text"])
+        if seg["text_alt"]:
+            alt.setdefault(f"p{part}", []).append(seg["text_alt"])
+    return {"id": talk.id, **_meta(talk), "text": text, "text_alt": alt}
+
+
+def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[Document], Document] | None:
+    """A talk's segment documents and its talk document, from its transcript on disk
+    (None when there is none)."""
+    use_cache(settings.cache_dir)
+    path = transcript_path(settings, talk.id)
+    if not path.exists():
+        return None
+    segments = list(segment_documents(tr.load(path), talk))
+    return segments, talk_document(talk, segments)
+
+
+def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Bounded requests: never the whole archive in one."""
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,1 @@
+"""The ``talkarchive`` command line, on top of every other layer."""

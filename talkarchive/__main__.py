@@ -1,0 +1,5 @@
+"""``python -m talkarchive``."""
+
+from talkarchive.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""Commands that read the archive: ``search``, ``export``, ``reindex`` and ``status``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from archive import formats
+from archive import transcript as tr
+from archive.catalog import TalkStatus
+from archive.errors import NotFound
+from archive.paths import transcript_path
+from archive.search import query, server
+from archive.search.client import SearchClient
+from archive.search.reindex import ensure_index
+from ingest import models
+
+from .common import Context, open_catalog, pass_ctx, reindex_with_progress
+
+
+@click.command()
+@click.argument("text", metavar="QUERY")
+@click.option("--event")
+@click.option("--year", type=int)
+@click.option("--town")
+@click.option("--speaker")
+@click.option("--language")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
+@pass_ctx
+def search(ctx: Context, text: str, event: str | None, year: int | None, town: str | None,
+           speaker: str | None, language: str | None, page: int, as_json: bool) -> None:
+    """Search all talks; every hit with the second its word was said."""
+    settings = ctx.settings
+    filters = query.Filters(event=event, year=year, town=town, speaker=speaker, language=language)
+    with open_catalog(settings) as catalog, server.connect(settings) as client:
+        ensure_index(settings, client, catalog)
+        result = query.search(settings, client, text, filters, page, staff=True)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    out = Console()
+    out.print(f"{result['total']} talk(s) for [bold]{text}[/bold]", highlight=False)
+    for talk in result["talks"]:
+        out.print(f"\n[bold]{talk['title']}[/bold]  {talk['id']}  "
+                  f"{talk['event'] or ''} {talk['date'] or ''}", highlight=False)
+        for seg in talk["segments"]:
+            line = seg["text"].replace("<mark>", "[reverse]").replace("</mark>", "[/reverse]")
+            minutes, seconds = divmod(int(seg["at"]), 60)
+            out.print(f"  {minutes:02d}:{seconds:02d}  {line}", highlight=False)
+
+
+@click.command()
+@click.argument("talk_id")
+@click.option("--format", "fmt", type=click.Choice(sorted(formats.FORMATS)), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@pass_ctx
+def export(ctx: Context, talk_id: str, fmt: str, output: Path | None) -> None:
+    """Print a talk's transcript as txt, json, srt, vtt or csv."""
+    settings = ctx.settings
+    with open_catalog(settings) as catalog:
+        talk = catalog.get(talk_id)
+        if talk is None or talk.status != TalkStatus.READY:
+            raise NotFound(f"no talk {talk_id!r}")
+        transcript = tr.load(transcript_path(settings, talk.id))
+        data = formats.render(transcript, talk.public_dict(), fmt).encode("utf-8")
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+@click.command()
+@click.option("-q", "--quiet", is_flag=True)
+@pass_ctx
+def reindex(ctx: Context, quiet: bool) -> None:
+    """Rebuild the search index from the transcripts alone (swapped in when complete)."""
+    settings = ctx.settings
+    with open_catalog(settings) as catalog, server.connect(settings) as client:
+        count = reindex_with_progress(settings, client, catalog, "indexing talks and segments",
+                                      quiet)
+    click.echo(f"reindexed {count} segments")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def status(ctx: Context, as_json: bool) -> None:
+    """Talks, pending index changes, Meilisearch and models."""
+    settings = ctx.settings
+    with open_catalog(settings) as catalog:
+        talks = catalog.talks()
+        pending = len(catalog.pending_outbox(10000))
+    up = SearchClient(settings.meili_url, None).healthy()
+    info = {
+        "data_dir": str(settings.data_dir.resolve()),
+        "talks": len(talks),
+        "ready": sum(t.status == TalkStatus.READY for t in talks),
+        "segments": sum(t.segment_count for t in talks),
+        "index_pending": pending,
+        "meilisearch": settings.meili_url + (" (up)" if up else " (not running)"),
+        "engine": f"{settings.engine} / {settings.model} / {settings.device}",
+        "models": [m["name"] for m in models.installed(settings)],
+    }
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=1))
+    else:
+        for key, value in info.items():
+            click.echo(f"{key:14} {value}")
