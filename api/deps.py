@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from archive import catalog as cat
 from archive import tokens
@@ -20,22 +21,22 @@ COOKIE = "ta_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_catalog(request: Request) -> cat.Catalog:
+async def get_catalog(request: Request) -> cat.Catalog:
     catalog: cat.Catalog = request.app.state.catalog
     return catalog
 
 
-def get_search(request: Request) -> SearchClient:
+async def get_search(request: Request) -> SearchClient:
     client: SearchClient = request.app.state.search
     return client
 
 
-def get_queue(request: Request) -> Queue:
+async def get_queue(request: Request) -> Queue:
     queue: Queue = request.app.state.queue
     return queue
 
@@ -48,7 +49,7 @@ QueueDep = Annotated[Queue, Depends(get_queue)]
 
 def staff(request: Request) -> tokens.Staff | None:
     """The staff member behind this request, or None for the public. A wrong token is a 401."""
-    catalog = get_catalog(request)
+    catalog: cat.Catalog = request.app.state.catalog
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -69,14 +70,23 @@ def staff(request: Request) -> tokens.Staff | None:
 BEARER = HTTPBearer(auto_error=False, description="A staff token from `talkarchive token create`.")
 
 
-def require_staff(request: Request,
-                  _: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
-                  ) -> tokens.Staff:
-    who = staff(request)
+async def current_staff(request: Request) -> tokens.Staff | None:
+    """:func:`staff` as a dependency. The public (no header, no cookie) costs no catalog look-up
+    and no thread hop: FastAPI runs a sync dependency in the thread pool, which measured
+    ~0.7 ms of the search API's added latency at a million segments (README, Performance)."""
+    if not request.headers.get("authorization") and not request.cookies.get(COOKIE):
+        return None
+    return await run_in_threadpool(staff, request)
+
+
+async def require_staff(request: Request,
+                        _: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
+                        ) -> tokens.Staff:
+    who = await current_staff(request)
     if who is None:
         raise Unauthorized()
     return who
 
 
 Staff = Annotated[tokens.Staff, Depends(require_staff)]
-MaybeStaff = Annotated[tokens.Staff | None, Depends(staff)]
+MaybeStaff = Annotated[tokens.Staff | None, Depends(current_staff)]

@@ -11,7 +11,7 @@ from fastapi import Request
 from archive import catalog as cat
 from archive.errors import NotFound
 
-from .deps import get_catalog, staff
+from .deps import staff
 
 
 def talk_json(talk: cat.Talk) -> dict[str, Any]:
@@ -38,7 +38,8 @@ def content_disposition(title: str, ext: str, kind: str = "attachment") -> str:
 
 def visible_talk(request: Request, talk_id: str) -> cat.Talk:
     """A ready talk that the asker may see, or 404 (unpublished talks exist only for staff)."""
-    talk = get_catalog(request).get(talk_id) if len(talk_id) <= 64 else None
+    catalog: cat.Catalog = request.app.state.catalog
+    talk = catalog.get(talk_id) if len(talk_id) <= 64 else None
     if (talk is None or talk.status != cat.TalkStatus.READY
             or (not talk.published and staff(request) is None)):
         raise NotFound(f"no talk {talk_id!r}")

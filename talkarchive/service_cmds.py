@@ -35,7 +35,8 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
         if worker:
             child = subprocess.Popen([sys.executable, "-m", "talkarchive", "worker"])
         try:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                        http="httptools", loop="uvloop")
         finally:
             if child is not None:
                 child.terminate()
