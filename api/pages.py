@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from archive import formats
+from archive import formats, speakers
 from archive import transcript as tr
 from archive.errors import InputError, NotFound, SearchUnavailable
 from archive.paths import transcript_path
@@ -102,7 +102,12 @@ def talk_page(request: Request, talk_id: str) -> Response:
     except ValueError:
         t = 0.0
     who = staff(request)
+    shown = talk_json(talk)
+    voices = ([v.to_dict() for v in speakers.speakers_of(request.app.state.settings,
+                                                         request.app.state.catalog, talk)]
+              if who else [])
     return render(request, "talk.html", {
-        "talk": talk_json(talk), "segments": transcript.segments, "start": t,
+        "talk": shown, "segments": transcript.segments, "start": t,
+        "turns": formats.turns(transcript, shown), "voices": voices,
         "formats": list(formats.FORMATS), "staff": who, "csrf": who.csrf if who else None,
     })

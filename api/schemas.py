@@ -24,6 +24,7 @@ class SegmentHit(BaseModel):
     at: float = Field(description="Start of the first matched word, seconds")
     text: str = Field(description="HTML-escaped segment text with matches in <mark>")
     url: str = Field(description="/talks/{id}?t={at}")
+    speaker: str | None = Field(None, description="Who said it: a name, else a label such as SPEAKER_1")
 
 
 class TalkHit(BaseModel):
@@ -34,7 +35,8 @@ class TalkHit(BaseModel):
     town: str | None
     speakers: list[str]
     poster_url: str | None
-    segments: list[SegmentHit]
+    segments: list[SegmentHit] = Field(description="Its best moments; none when only its details matched")
+    matched: list[str] = Field(description="What matched: title, speakers, event, town, description, transcript")
 
 
 class SearchResult(BaseModel):
@@ -60,6 +62,7 @@ class Talk(BaseModel):
     status: str
     published: bool
     segment_count: int
+    speaker_names: dict[str, str] = Field(description="Names staff gave to voices: label -> name")
     media_url: str
     poster_url: str | None
     captions_url: str

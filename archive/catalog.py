@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     delete,
     event,
@@ -87,8 +88,17 @@ class Talk(Base):
     poster_path: Mapped[str | None] = mapped_column(String(1000))
     has_video: Mapped[bool] = mapped_column(Boolean, default=True)
     segment_count: Mapped[int] = mapped_column(Integer, default=0)
+    speaker_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+    def all_speakers(self) -> list[str]:
+        """Listed speakers first, then the names staff gave to voices, without repeats."""
+        names = list(self.speakers or [])
+        for name in (self.speaker_names or {}).values():
+            if name and name not in names:
+                names.append(name)
+        return names
 
     def public_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +115,7 @@ class Talk(Base):
             "status": self.status,
             "published": self.published,
             "segment_count": self.segment_count,
+            "speaker_names": dict(self.speaker_names or {}),
         }
 
 
@@ -177,6 +188,20 @@ class Job(Base):
         }
 
 
+class VoiceSample(Base):
+    """A named voice heard in one talk: the centroid of its speaker embeddings."""
+
+    __tablename__ = "voice_samples"
+    __table_args__ = (UniqueConstraint("talk_id", "label", name="uq_voice_samples_talk_label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    talk_id: Mapped[str] = mapped_column(String(32), index=True)
+    label: Mapped[str] = mapped_column(String(32))
+    centroid: Mapped[list[float]] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
 class Meta(Base):
     __tablename__ = "meta"
 
@@ -229,7 +254,7 @@ class Catalog:
                     query = query.filter(getattr(Talk, name) == value)
             talks = query.order_by(Talk.date.desc(), Talk.title).all()
             if filters.speaker:
-                talks = [t for t in talks if filters.speaker in (t.speakers or [])]
+                talks = [t for t in talks if filters.speaker in t.all_speakers()]
             start = (page - 1) * per_page
             return len(talks), talks[start : start + per_page]
 

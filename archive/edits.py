@@ -104,6 +104,7 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
         files = [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
         files.append(transcript_path(settings, talk.id))
         s.query(cat.Job).filter_by(talk_id=talk_id).delete()
+        s.query(cat.VoiceSample).filter_by(talk_id=talk_id).delete()  # the voice goes too
         s.delete(talk)
         queue_change(s, talk_id, cat.OutboxAction.DELETE)
     removed = []

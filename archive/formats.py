@@ -1,4 +1,6 @@
-"""Renderings of a transcript: TXT, SRT, WebVTT, CSV and JSON (with word timings)."""
+"""Renderings of a transcript: TXT, SRT, WebVTT, CSV and JSON (with word timings), each naming
+the speaker (its name where staff gave one, else its label): VTT with voice tags, SRT and TXT
+at each change of speaker, CSV and JSON on every sentence."""
 
 from __future__ import annotations
 
@@ -32,25 +34,53 @@ def _cue_text(text: str) -> str:
     return " ".join(text.split()).replace("-->", "->")
 
 
+def speakers(transcript: Transcript, talk: dict[str, Any]) -> list[str | None]:
+    """Each segment's speaker as shown: the name staff gave its label, else the label."""
+    names: dict[str, str] = talk.get("speaker_names") or {}
+    return [(names.get(seg.speaker) or seg.speaker) if seg.speaker else None
+            for seg in transcript.segments]
+
+
+def turns(transcript: Transcript, talk: dict[str, Any]) -> list[str | None]:
+    """The speaker where a new turn begins, None within a turn."""
+    shown = speakers(transcript, talk)
+    return [who if who and (i == 0 or shown[i - 1] != who) else None for i, who in enumerate(shown)]
+
+
 def to_txt(transcript: Transcript, talk: dict[str, Any]) -> str:
-    lines = [s.text for s in transcript.segments]
+    lines: list[str] = []
+    for seg, turn in zip(transcript.segments, turns(transcript, talk), strict=True):
+        if turn:
+            lines.extend([""] if lines else [])
+            lines.append(f"{turn}: {seg.text}")
+        else:
+            lines.append(seg.text)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def to_srt(transcript: Transcript, talk: dict[str, Any]) -> str:
     out = []
+    starts = turns(transcript, talk)
     for i, seg in enumerate(transcript.segments, 1):
         timing = f"{_clock(seg.start, ',')} --> {_clock(seg.end, ',')}"
-        out.append(f"{i}\n{timing}\n{_cue_text(seg.text)}\n")
+        text = _cue_text(seg.text)
+        if starts[i - 1]:
+            text = f"{_cue_text(str(starts[i - 1]))}: {text}"
+        out.append(f"{i}\n{timing}\n{text}\n")
     return "\n".join(out)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_vtt(transcript: Transcript, talk: dict[str, Any]) -> str:
     out = ["WEBVTT", "Kind: captions", f"Language: {transcript.language}", ""]
+    shown = speakers(transcript, talk)
     for i, seg in enumerate(transcript.segments, 1):
-        text = _cue_text(seg.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        if seg.speaker:
-            text = f"<v {seg.speaker}>{text}"
+        text = _escape(_cue_text(seg.text))
+        if shown[i - 1]:  # a voice tag on every cue: a player may show any cue alone
+            text = f"<v {_escape(_cue_text(str(shown[i - 1])))}>{text}"
         out.append(f"{i}\n{_clock(seg.start, '.')} --> {_clock(seg.end, '.')}\n{text}\n")
     return "\n".join(out)
 
@@ -59,16 +89,18 @@ def to_csv(transcript: Transcript, talk: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["start", "end", "speaker", "text"])
-    for seg in transcript.segments:
-        writer.writerow([f"{seg.start:.3f}", f"{seg.end:.3f}", seg.speaker or "", seg.text])
+    for seg, who in zip(transcript.segments, speakers(transcript, talk), strict=True):
+        writer.writerow([f"{seg.start:.3f}", f"{seg.end:.3f}", who or "", seg.text])
     return buf.getvalue()
 
 
 def to_json(transcript: Transcript, talk: dict[str, Any]) -> str:
     data = transcript.to_dict()
-    segments = []
-    for seg in data["segments"]:
-        segments.append(seg)
+    segments = data["segments"]
+    for seg, who in zip(segments, speakers(transcript, talk), strict=True):
+        if who:
+            seg["speaker_label"] = seg["speaker"]
+            seg["speaker"] = who
     doc = {
         "talk": talk,
         "language": transcript.language,
@@ -88,7 +120,8 @@ def from_json_export(text: str) -> Transcript:
         talk_id=doc["talk"]["id"],
         language=doc["language"],
         duration=float(doc["duration"]),
-        segments=[segment_from_dict(s) for s in doc["segments"]],
+        segments=[segment_from_dict({**s, "speaker": s.get("speaker_label", s.get("speaker"))})
+                  for s in doc["segments"]],
         provenance=Provenance(**doc["provenance"]),
     )
 

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
         300.0, gt=60, description="Audio is fed to the engine in chunks of at most this length."
     )
     cpu_threads: int = Field(0, ge=0, description="Engine CPU threads; 0 uses every core.")
+    diarize: bool = Field(True, description="Find speaker turns (who said each sentence).")
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the catalog; default SQLite below DATA_DIR."
     )

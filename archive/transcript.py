@@ -1,4 +1,5 @@
-"""The transcript model: talk -> segments -> words, each with start/end seconds.
+"""The transcript model: talk -> segments -> words, each with start/end seconds; a segment's
+speaker label, and each label's voice.
 
 The JSON file written by :func:`save` is the source of truth; the index and every export are
 derived from it. :class:`Provenance` records the engine, model and options that made it.
@@ -43,6 +44,15 @@ class Provenance:
     compute_type: str
     options: dict[str, Any]
     seconds: float = 0.0
+    diarization: dict[str, Any] | None = None  # the diarizer and its settings, when it ran
+
+
+@dataclass
+class Voice:
+    """One speaker label's voice: the centroid of its speaker embeddings, and how long it spoke."""
+
+    centroid: list[float]
+    seconds: float
 
 
 @dataclass
@@ -53,6 +63,7 @@ class Transcript:
     segments: list[Segment]
     provenance: Provenance
     history: list[dict[str, Any]] = field(default_factory=list)
+    voices: dict[str, Voice] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -71,6 +82,7 @@ class Transcript:
             segments=[segment_from_dict(s) for s in data["segments"]],
             provenance=Provenance(**data["provenance"]),
             history=list(data.get("history", [])),
+            voices={label: Voice(**v) for label, v in (data.get("voices") or {}).items()},
         )
 
     @property

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
+import numpy as np
 
 from archive.errors import TalkarchiveError
 
@@ -30,6 +31,7 @@ class DemoTalk:
     town: str
     speakers: tuple[str, ...]
     sentences: tuple[str, ...]
+    voices: tuple[str, ...] = ("de",)  # espeak-ng voices, taking turns sentence by sentence
 
 
 DEMO_TALKS = (
@@ -74,7 +76,13 @@ DEMO_TALKS = (
             "Hier reparieren wir Fahrräder und bauen kleine Roboter.",
             "Schülerinnen lernen das Programmieren mit echten Projekten.",
             "Am Freitag kommen die Nachbarn zum gemeinsamen Kochen.",
+            "Wie finanziert sich die Werkstatt eigentlich?",
+            "Der Kreis zahlt die Miete, das Werkzeug kommt aus Spenden.",
+            "Und wer kümmert sich um die Schlüssel am Wochenende?",
+            "Drei Rentner aus dem Dorf wechseln sich dabei ab.",
+            "Vielen Dank für das Gespräch und viel Erfolg.",
         ),
+        voices=("de", "de+f3"),  # a podium: two voices take turns
     ),
 )
 
@@ -97,8 +105,10 @@ def _espeak(text: str, out: Path, voice: str = "de") -> None:
 
 
 def render_speech(sentences: list[str] | tuple[str, ...], out_wav: Path,
-                  voice: str = "de", lead: float = 0.0) -> list[TimedSentence]:
-    """Render sentences one by one with ``PAUSE`` seconds between them into one WAV."""
+                  voice: str | tuple[str, ...] = "de", lead: float = 0.0) -> list[TimedSentence]:
+    """Render sentences one by one with ``PAUSE`` seconds between them into one WAV; with
+    several voices, they take turns sentence by sentence."""
+    voices = (voice,) if isinstance(voice, str) else voice
     timed: list[TimedSentence] = []
     frames = bytearray()
     params = None
@@ -106,7 +116,7 @@ def render_speech(sentences: list[str] | tuple[str, ...], out_wav: Path,
         clock = lead
         for i, text in enumerate(sentences):
             part = Path(tmp) / f"{i}.wav"
-            _espeak(text, part, voice)
+            _espeak(text, part, voices[i % len(voices)])
             with wave.open(str(part), "rb") as w:
                 params = w.getparams()
                 data = w.readframes(w.getnframes())
@@ -144,8 +154,57 @@ def render_video(wav: Path, out_mp4: Path, colour: str = "0x1d4e89") -> None:
 def render_demo(talk: DemoTalk, folder: Path) -> tuple[Path, list[TimedSentence]]:
     folder.mkdir(parents=True, exist_ok=True)
     wav = folder / f"{talk.slug}.wav"
-    timed = render_speech(talk.sentences, wav)
+    timed = render_speech(talk.sentences, wav, talk.voices)
     mp4 = folder / f"{talk.slug}.mp4"
     render_video(wav, mp4)
     wav.unlink()
     return mp4, timed
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: float
+    end: float
+    speaker: str
+
+
+def _trim_silence(pcm: bytes, floor_db: float = -40.0, window: int = 160) -> bytes:
+    """Cut leading and trailing silence (10 ms windows below ``floor_db`` of full scale), so a
+    clip's turn is the speech in it."""
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    usable = len(samples) // window * window
+    if not usable:
+        return pcm
+    rms = np.sqrt(np.mean(samples[:usable].reshape(-1, window) ** 2, axis=1)) / 32768.0
+    loud = np.flatnonzero(rms > 10 ** (floor_db / 20))
+    if not len(loud):
+        return pcm
+    return pcm[int(loud[0]) * window * 2 : (int(loud[-1]) + 1) * window * 2]
+
+
+def make_panel(clips: list[tuple[str, Path]], out_wav: Path, gap: float = 0.8) -> list[Turn]:
+    """Real voices in turns: each (speaker, clip) in order, ``gap`` seconds of silence between,
+    as one 16 kHz mono WAV. Returns the exact turns."""
+    rate, width = 16_000, 2
+    frames = bytearray()
+    turns: list[Turn] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (speaker, clip) in enumerate(clips):
+            part = Path(tmp) / f"{i}.wav"
+            (ffmpeg.input(str(clip))
+             .output(str(part), ac=1, ar=rate, acodec="pcm_s16le", format="wav")
+             .global_args("-nostdin", "-v", "error")
+             .run(capture_stdout=True, capture_stderr=True, overwrite_output=True))
+            with wave.open(str(part), "rb") as w:
+                data = _trim_silence(w.readframes(w.getnframes()))
+            if frames:
+                frames += b"\0" * int(gap * rate) * width
+            start = len(frames) / width / rate
+            frames += data
+            turns.append(Turn(round(start, 3), round(len(frames) / width / rate, 3), speaker))
+    with wave.open(str(out_wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(bytes(frames))
+    return turns

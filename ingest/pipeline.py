@@ -1,7 +1,8 @@
 """The ingest pipeline: plain stage functions with explicit inputs and outputs.
 
-probe -> hash (content address) -> 16 kHz audio -> transcribe -> media (original, web rendition,
-poster) -> transcript JSON (source of truth) -> catalog row + outbox row in one transaction.
+probe -> hash (content address) -> 16 kHz audio -> transcribe -> speaker turns -> media
+(original, web rendition, poster) -> transcript JSON (source of truth) -> catalog row + outbox
+row in one transaction.
 The index follows from the outbox (:func:`archive.search.outbox.drain_outbox`). Anything that
 fails leaves nothing behind: no catalog row, no index documents, no files of the failed talk.
 """
@@ -13,15 +14,19 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archive import catalog as cat
+from archive import speakers
 from archive import transcript as tr
+from archive.clock import now_iso
 from archive.details import TalkDetails
+from archive.errors import NotFound
 from archive.paths import original_path, sha256_file, talk_id_for, transcript_path
 from archive.search.outbox import queue_change
 from archive.settings import Settings
 
-from . import engines, media
+from . import diarize, engines, media
 
 Progress = Callable[[str, float, float], None]  # stage, done, total
 
@@ -73,6 +78,18 @@ def transcribe(settings: Settings, probe: media.Probe, work: Path, options: engi
         engine, wav, probe.duration, options, settings.chunk_seconds,
         lambda t: progress("transcribing", min(t, probe.duration), probe.duration),
     )
+
+
+def speaker_turns(settings: Settings, wav: Path, segments: list[tr.Segment], progress: Progress
+                  ) -> tuple[list[tr.Segment], dict[str, tr.Voice], dict[str, Any] | None]:
+    """Who said each sentence (``TALKARCHIVE_DIARIZE``): segments cut at speaker changes, each
+    label's voice, and the diarizer's provenance. Off: the segments as they are."""
+    if not settings.diarize:
+        return segments, {}, None
+    progress("finding speakers", 0, 1)
+    found = diarize.diarize(settings, wav)
+    progress("finding speakers", 1, 1)
+    return diarize.assign_speakers(segments, found.turns), found.voices, found.provenance
 
 
 def store_media(settings: Settings, path: Path, probe: media.Probe, content_hash: str,
@@ -133,11 +150,14 @@ def ingest_file(
     stored = _Stored()
     try:
         result = transcribe(settings, probe, work, options, progress)
+        segments, voices, diarization = speaker_turns(settings, work / "audio.wav",
+                                                      result.segments, progress)
+        result.provenance.diarization = diarization
         progress("storing media", 0, 1)
         files = store_media(settings, path, probe, content_hash, talk_id, stored)
         transcript = tr.Transcript(talk_id=talk_id, language=language,
-                                   duration=round(probe.duration, 3), segments=result.segments,
-                                   provenance=result.provenance)
+                                   duration=round(probe.duration, 3), segments=segments,
+                                   provenance=result.provenance, voices=voices)
         tr.save(transcript, stored.add(transcript_path(settings, talk_id)))
         talk = catalog_row(talk_id, content_hash, meta, original_name, probe, files, language,
                            len(transcript.segments))
@@ -150,3 +170,35 @@ def ingest_file(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return IngestResult(talk, created=True)
+
+
+def rediarize(settings: Settings, catalog: cat.Catalog, talk_id: str,
+              progress: Progress = _noop) -> tr.Transcript:
+    """Find the speaker turns of a stored talk again. Its sentences and words (with every staff
+    correction) are kept and only re-cut where the speaker changes; names follow their voices
+    to the new labels (:func:`archive.speakers.carry_names`)."""
+    talk = catalog.get(talk_id) if len(talk_id) <= 64 else None
+    if talk is None:
+        raise NotFound(f"no talk {talk_id!r}")
+    path = transcript_path(settings, talk.id)
+    transcript = tr.load(path)
+    work = settings.work_dir / f"{talk.id}-rediarize"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        progress("extracting audio", 0, 1)
+        wav = work / "audio.wav"
+        media.extract_audio(media.probe(Path(talk.original_path)), wav)
+        progress("finding speakers", 0, 1)
+        found = diarize.diarize(settings, wav)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    old_voices = transcript.voices
+    unlabelled = [tr.Segment(s.start, s.end, s.text, s.words, None) for s in transcript.segments]
+    transcript.segments = diarize.assign_speakers(unlabelled, found.turns)
+    transcript.voices = found.voices
+    transcript.provenance.diarization = found.provenance
+    transcript.history.append({"at": now_iso(), "who": "rediarize", "speakers": len(found.voices)})
+    tr.save(transcript, path)
+    speakers.carry_names(catalog, talk.id, old_voices, found.voices)
+    progress("finding speakers", 1, 1)
+    return transcript

@@ -19,7 +19,8 @@ def cli() -> None:
     """talkarchive: conference recordings with searchable, timestamped German transcripts."""
 
 
-for command in (ingest_cmds.ingest, ingest_cmds.watch, ingest_cmds.demo, search_cmds.search,
+for command in (ingest_cmds.ingest, ingest_cmds.watch, ingest_cmds.demo, ingest_cmds.rediarize,
+                search_cmds.search,
                 search_cmds.export, search_cmds.reindex, search_cmds.status, service_cmds.serve,
                 service_cmds.worker, setup_cmds.models_group, setup_cmds.meili_group,
                 setup_cmds.token_group):

@@ -174,6 +174,30 @@ def watch(ctx: Context, folder: Path, interval: float, event: str | None,
 
 
 @click.command()
+@click.argument("talk_id", required=False)
+@click.option("--all", "every", is_flag=True, help="Every talk in the archive.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@pass_ctx
+def rediarize(ctx: Context, talk_id: str | None, every: bool, quiet: bool) -> None:
+    """Find the speaker turns of stored talks again (corrections and names are kept)."""
+    settings = ctx.settings
+    if bool(talk_id) == every:
+        raise InputError("name one talk id, or --all")
+    with open_catalog(settings) as catalog:
+        ids = [t.id for t in catalog.talks()] if every else [str(talk_id)]
+        with progress_bar(quiet) as bar:
+            overall = bar.add_task("rediarizing", total=len(ids))
+            for talk in ids:
+                task = bar.add_task(talk, total=1.0)
+                transcript = pipeline.rediarize(settings, catalog, talk, stage_reporter(bar, task, talk))
+                bar.update(task, completed=1, total=1)
+                bar.advance(overall)
+                click.echo(f"{talk}  {len(transcript.voices)} speaker(s), "
+                           f"{len(transcript.segments)} segments")
+        _index(settings, catalog, quiet)
+
+
+@click.command()
 @click.option("-q", "--quiet", is_flag=True)
 @pass_ctx
 def demo(ctx: Context, quiet: bool) -> None:

@@ -146,13 +146,14 @@ def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     if shared:
         files = sorted(TALKS.glob("*.mp4"))
         meta = {f.stem: ["--event", "Smart Cities Konferenz 2025", "--date", "2025-09-18",
-                         "--town", "Arnsberg", "--speaker", "S1"] for f in files}
+                         "--town", "Arnsberg", "--speaker", "Jonas Weber"] for f in files}
         meta["podium_strategien"] = ["--event", "Smart Cities Konferenz 2024", "--date",
-                                     "2024-10-02", "--town", "Olpe", "--speaker", "S1",
-                                     "--speaker", "S2"]
+                                     "2024-10-02", "--town", "Olpe", "--speaker", "Anna Becker",
+                                     "--speaker", "Paul Hoffmann"]
     else:
         files = [demo.render_demo(t, tmp / "demo")[0] for t in demo.DEMO_TALKS]
-        meta = {t.slug: ["--event", t.event, "--date", t.date, "--town", t.town]
+        meta = {t.slug: ["--event", t.event, "--date", t.date, "--town", t.town,
+                         *sum((["--speaker", s] for s in t.speakers), [])]
                 for t in demo.DEMO_TALKS}
     talk_ids = {}
     for f in files:

@@ -31,7 +31,7 @@ def _meta(talk: cat.Talk) -> Document:
         "has_poster": bool(talk.poster_path),
         "year": talk.year,
         "town": talk.town,
-        "speakers": list(talk.speakers or []),
+        "speakers": talk.all_speakers(),
         "language": talk.language,
         "published": talk.published,
     }
@@ -40,6 +40,7 @@ def _meta(talk: cat.Talk) -> Document:
 def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Document]:
     """The segment documents of one talk."""
     meta = _meta(talk)
+    names = talk.speaker_names or {}
     for i, seg in enumerate(transcript.segments):
         yield {
             "id": f"{talk.id}-{i:05d}",
@@ -49,6 +50,7 @@ def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Doc
             "text": seg.text,
             "text_alt": index_variants(seg.text),
             "word_starts": [w.start for w in seg.words if w.word.strip()],
+            "speaker": (names.get(seg.speaker) or seg.speaker) if seg.speaker else None,
             **meta,
         }
 
@@ -67,7 +69,8 @@ def talk_document(talk: cat.Talk, segments: list[Document]) -> Document:
         text.setdefault(f"p{part}", []).append(seg["text"])
         if seg["text_alt"]:
             alt.setdefault(f"p{part}", []).append(seg["text_alt"])
-    return {"id": talk.id, **_meta(talk), "text": text, "text_alt": alt}
+    return {"id": talk.id, **_meta(talk), "description": talk.description, "text": text,
+            "text_alt": alt}
 
 
 def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[Document], Document] | None:

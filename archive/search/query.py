@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..german import fold
 from ..settings import Settings
 from .client import SearchClient
-from .schema import FACETS, TALK_FIELDS, talks_uid
+from .schema import DETAILS, FACETS, TALK_FIELDS, talks_uid
 
 MAX_QUERY = 200
 PER_PAGE = 10
@@ -77,11 +77,21 @@ def _segment(hit: dict[str, Any]) -> dict[str, Any]:
         "at": at,
         "text": _highlight(formatted),
         "url": f"/talks/{hit['talk_id']}?t={at:g}",
+        "speaker": hit.get("speaker"),
     }
 
 
+def _matched(hit: dict[str, Any]) -> list[str]:
+    """Which of the talk's fields the query matched: its details by name, or "transcript"."""
+    fields = {key.split(".")[0] for key in hit.get("_matchesPosition") or {}}
+    found = [name for name in DETAILS if name in fields]
+    if fields & {"text", "text_alt"}:
+        found.append("transcript")
+    return found
+
+
 _HIGHLIGHT: dict[str, Any] = {
-    "attributesToRetrieve": ["talk_id", "start", "end", "word_starts"],
+    "attributesToRetrieve": ["talk_id", "start", "end", "word_starts", "speaker"],
     "attributesToHighlight": ["text"],
     "highlightPreTag": _PRE,
     "highlightPostTag": _POST,
@@ -108,17 +118,23 @@ def build_talk_query(settings: Settings, query: str, filters: Filters | None = N
         "facets": FACETS,
         "attributesToRetrieve": TALK_FIELDS,
     }
-    if not q:
+    if q:
+        body["showMatchesPosition"] = True  # which fields matched: details or transcript
+    else:
         body["sort"] = ["date:desc"]
     return body
 
 
 def build_segment_queries(settings: Settings, talk_query: dict[str, Any], talk_ids: list[str],
-                          *, per_talk: bool = False) -> list[dict[str, Any]]:
+                          *, per_talk: bool = False, speaker: str | None = None
+                          ) -> list[dict[str, Any]]:
     """The second request: the best highlighted segments of the talks on the page, one shared
-    pool, or (``per_talk``) one query per talk for talks the pool left without a segment."""
+    pool, or (``per_talk``) one query per talk for talks the pool left without a segment.
+    A speaker filter keeps only that speaker's sentences."""
     common = {"indexUid": settings.meili_index, "q": talk_query["q"], **_HIGHLIGHT}
-    base = talk_query["filter"]
+    base = list(talk_query["filter"])
+    if speaker:
+        base.append(f"speaker = {quote(speaker)}")
     if per_talk:
         return [{**common, "filter": [*base, f"talk_id = {quote(t)}"], "limit": SEGMENTS_PER_TALK}
                 for t in talk_ids]
@@ -138,18 +154,21 @@ def search(
 ) -> dict[str, Any]:
     """Talks ranked by how well they match, each with its best segments: two Meilisearch
     round trips for a query (talks, then their segments), one to browse."""
+    filters = filters or Filters()
     talk_query = build_talk_query(settings, query, filters, page, staff=staff, per_page=per_page)
     first = _multi(client, [talk_query])[0]
     talk_ids = [hit["talk_id"] for hit in first["hits"]]
     segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
     if talk_query["q"] and talk_ids:
-        for hit in _multi(client, build_segment_queries(settings, talk_query, talk_ids))[0]["hits"]:
+        pool = build_segment_queries(settings, talk_query, talk_ids, speaker=filters.speaker)
+        for hit in _multi(client, pool)[0]["hits"]:
             found = segments.get(hit["talk_id"])
             if found is not None and len(found) < SEGMENTS_PER_TALK:
                 found.append(_segment(hit))
         missing = [t for t in talk_ids if not segments[t]]
         if missing:  # talks whose best segments rank below the shared pool
-            extra = _multi(client, build_segment_queries(settings, talk_query, missing, per_talk=True))
+            extra = _multi(client, build_segment_queries(settings, talk_query, missing, per_talk=True,
+                                                         speaker=filters.speaker))
             for talk_id, result in zip(missing, extra, strict=True):
                 segments[talk_id] = [_segment(hit) for hit in result["hits"]]
     talks = [
@@ -163,6 +182,7 @@ def search(
             "poster_url": f"/api/talks/{hit['talk_id']}/poster.jpg" if hit.get("has_poster")
             else None,
             "segments": segments[hit["talk_id"]],
+            "matched": _matched(hit),
         }
         for hit in first["hits"]
     ]

@@ -13,9 +13,12 @@ from typing import Any
 
 from ..settings import Settings
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FACETS = ["event", "year", "town", "speakers", "language"]
 TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
+# A talk's details, searchable in the talk index before its transcript: a match there ranks
+# above a match of the same words in what was said (the `attribute` rule).
+DETAILS = ["title", "speakers", "event", "town", "description"]
 PART_POSITIONS = 30_000  # well under Meilisearch's 65,535 positions per attribute
 SENTENCE_GAP = 8  # positions Meilisearch puts between two array items
 
@@ -25,7 +28,7 @@ RANKING_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
 SEGMENT_SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["text", "text_alt"],
     "displayedAttributes": ["*"],
-    "filterableAttributes": ["talk_id", "idx", "published", *FACETS],
+    "filterableAttributes": ["talk_id", "idx", "published", "speaker", *FACETS],
     "sortableAttributes": ["start", "year"],
     "rankingRules": RANKING_RULES,
     "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8}},
@@ -35,6 +38,7 @@ SEGMENT_SETTINGS: dict[str, Any] = {
 }
 TALK_SETTINGS: dict[str, Any] = {
     **SEGMENT_SETTINGS,
+    "searchableAttributes": [*DETAILS, "text", "text_alt"],
     "filterableAttributes": ["published", *FACETS],
     "sortableAttributes": ["date", "year"],
 }

@@ -29,11 +29,15 @@ def stored(served: Served, name: str):  # type: ignore[no-untyped-def]
 
 
 def distinctive_words(served: Served) -> list[tuple[str, str, float]]:
-    """(talk, word, start) for words the engine got right that occur in one talk only."""
+    """(talk, word, start) for words the engine got right that occur in one talk only (in its
+    transcript and in no other talk's details: a title match ranks above the transcript)."""
     seen: dict[str, set[str]] = {}
-    for name in served.talk_ids:
+    for name, talk_id in served.talk_ids.items():
+        details = get(served, f"/api/talks/{talk_id}").json()
         seen[name] = {w.word.strip(" .,!?").lower() for s in stored(served, name).segments
                       for w in s.words}
+        seen[name] |= {w.lower() for field in ("title", "event", "town") for w in
+                       (details[field] or "").split()}
     picks = []
     for name in served.talk_ids:
         others = set().union(*(v for k, v in seen.items() if k != name))
@@ -91,6 +95,15 @@ def test_facets_filters_and_paging(served: Served) -> None:
     assert only["total"] == result["facets"]["year"][str(year)] == len(only["talks"])
     assert {t["date"][:4] for t in only["talks"]} == {str(year)}
     assert get(served, "/api/search", params={"q": "", "page": 2}).json()["talks"] == []
+
+
+def test_talks_are_found_by_their_speakers(served: Served) -> None:
+    weber = get(served, "/api/search", params={"q": "Weber"}).json()
+    listed = {n for n, talk_id in served.talk_ids.items()
+              if "Jonas Weber" in get(served, f"/api/talks/{talk_id}").json()["speakers"]}
+    assert listed and {t["id"] for t in weber["talks"]} == {served.talk_ids[n] for n in listed}
+    assert all("speakers" in t["matched"] for t in weber["talks"])
+    assert weber["facets"]["speakers"]["Jonas Weber"] == len(listed)
 
 
 def test_talks_and_exports(served: Served) -> None:
@@ -158,6 +171,8 @@ BAD_REQUESTS = [
     ("GET", "/api/jobs", {}, 401),
     ("GET", "/api/jobs/nope", {}, 401),
     ("POST", "/api/jobs/nope/retry", {}, 401),
+    ("GET", "/api/talks/{id}/speakers", {}, 401),
+    ("PATCH", "/api/talks/{id}/speakers", {}, 401),
 ]
 STAFF_BAD_REQUESTS = [
     ("GET", "/api/jobs/nope", {}, None, 404),
@@ -169,6 +184,10 @@ STAFF_BAD_REQUESTS = [
     ("PATCH", "/api/talks/{id}/segments/0", {}, {"text": ""}, 400),
     ("DELETE", "/api/talks/nope", {}, None, 404),
     ("POST", "/api/talks", {}, None, 415),
+    ("GET", "/api/talks/nope/speakers", {}, None, 404),
+    ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_99": "Niemand"}, 400),
+    ("PATCH", "/api/talks/{id}/speakers", {}, {}, 400),
+    ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_1": ["a", "list"]}, 400),
 ]
 
 
@@ -216,5 +235,5 @@ def test_openapi_has_schemas(served: Served) -> None:
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for path, operations in spec["paths"].items():
         for method, op in operations.items():
-            staff_only = method != "get" or path.startswith("/api/jobs")
+            staff_only = method != "get" or path.startswith("/api/jobs") or path.endswith("/speakers")
             assert bool(op.get("security")) == staff_only, (method, path)

@@ -105,6 +105,22 @@ def test_upload_publish_correct_delete(served: Served, token: str, clip: Path) -
     hits = api(served, "GET", "/api/search", params={"q": "Zwönitzbahnhof"}).json()
     assert [t["id"] for t in hits["talks"]] == [talk_id]
 
+    # names for voices: staff see the voices and the listed speakers, and name one
+    r = api(served, "GET", f"/api/talks/{talk_id}/speakers", token)
+    assert r.status_code == 200 and r.json()["listed"] == ["Ben Weber", "Cem Arslan"]
+    label = r.json()["speakers"][0]["label"]
+    assert label == after.segments[0].speaker and r.json()["speakers"][0]["seconds"] > 0
+    assert api(served, "PATCH", f"/api/talks/{talk_id}/speakers",
+               json={label: "Cem Arslan"}).status_code == 401
+    r = api(served, "PATCH", f"/api/talks/{talk_id}/speakers", token, json={label: "Cem Arslan"})
+    assert r.status_code == 200 and r.json()["speaker_names"] == {label: "Cem Arslan"}
+    doc = api(served, "GET", f"/api/talks/{talk_id}/transcript.json").json()
+    assert doc["segments"][0]["speaker"] == "Cem Arslan"
+    hits = api(served, "GET", "/api/search", params={"q": "Zwönitzbahnhof"}).json()
+    assert hits["talks"][0]["segments"][0]["speaker"] == "Cem Arslan"
+    vtt = api(served, "GET", f"/api/talks/{talk_id}/transcript.vtt").text
+    assert "<v Cem Arslan>" in vtt
+
     # delete: nothing of the talk remains
     talk_row = json.loads(served.archive.run("status", "--json").stdout)
     assert talk_row["talks"] >= 4

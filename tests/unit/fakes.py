@@ -14,7 +14,7 @@ from api import deps
 from api.app import create_app
 from archive import catalog as cat
 from archive import tokens
-from archive.errors import TalkarchiveError
+from archive.errors import SearchUnavailable, TalkarchiveError
 from archive.settings import Settings
 
 
@@ -29,6 +29,12 @@ class FakeSearch:
 
     def healthy(self, timeout: int = 2) -> bool:
         return self.error is None
+
+    def __getattr__(self, name: str) -> Any:
+        """Every other call (index writes) finds the search engine away, as when it is down."""
+        def unavailable(*_args: Any, **_kwargs: Any) -> Any:
+            raise SearchUnavailable("the fake search engine only answers searches")
+        return unavailable
 
     def multi_search(self, queries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         self.requests.append([dict(q) for q in queries])

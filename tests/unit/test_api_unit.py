@@ -15,9 +15,10 @@ from archive.search.client import IndexMissing
 from .fakes import FakeSearch, add_talk, app_with
 
 TALK_HIT = {"talk_id": "t1", "title": "Das digitale Rathaus", "event": "Smart Cities 2025",
-            "date": "2025-09-18", "town": "Soest", "speakers": ["Jonas Weber"], "has_poster": False}
+            "date": "2025-09-18", "town": "Soest", "speakers": ["Jonas Weber"], "has_poster": False,
+            "_matchesPosition": {"title": [{"start": 12, "length": 7}], "text.p0": [{"start": 4, "length": 7}]}}
 SEGMENT_HIT = {"talk_id": "t1", "start": 3.0, "end": 5.0, "word_starts": [3.0, 3.5, 4.0],
-               "_formatted": {"text": "Das \ue000Rathaus\ue001 <b>neu</b>"}}
+               "speaker": "Jonas Weber", "_formatted": {"text": "Das \ue000Rathaus\ue001 <b>neu</b>"}}
 
 
 def test_search_shape_and_the_moment_of_the_first_matched_word(tmp_path: Path) -> None:
@@ -34,9 +35,21 @@ def test_search_shape_and_the_moment_of_the_first_matched_word(tmp_path: Path) -
     assert talk["id"] == "t1" and talk["speakers"] == ["Jonas Weber"] and talk["poster_url"] is None
     assert talk["segments"] == [{"start": 3.0, "end": 5.0, "at": 3.5,
                                  "text": "Das <mark>Rathaus</mark> &lt;b&gt;neu&lt;/b&gt;",
-                                 "url": "/talks/t1?t=3.5"}]
+                                 "url": "/talks/t1?t=3.5", "speaker": "Jonas Weber"}]
+    assert talk["matched"] == ["title", "transcript"]
     first = search.requests[0][0]
     assert 'town = "Soest"' in first["filter"] and "published = true" in first["filter"]
+    assert first["showMatchesPosition"] is True
+
+
+def test_speaker_filter_keeps_only_that_speakers_sentences(tmp_path: Path) -> None:
+    search = FakeSearch([[{"hits": [TALK_HIT], "totalHits": 1}], [{"hits": [SEGMENT_HIT]}]])
+    with app_with(tmp_path, search) as (client, _catalog, _token):
+        r = client.get("/api/search", params={"q": "Rathaus", "speaker": "Jonas Weber"})
+    assert r.status_code == 200
+    talks_query, segments_query = search.requests[0][0], search.requests[1][0]
+    assert 'speakers = "Jonas Weber"' in talks_query["filter"]
+    assert 'speaker = "Jonas Weber"' in segments_query["filter"]
 
 
 def test_staff_also_search_unpublished_talks(tmp_path: Path) -> None:

@@ -57,4 +57,27 @@
       close();
     });
   });
+
+  // Names for voices: listed speakers are offered, a remembered voice's name is suggested.
+  const voices = document.getElementById("voices");
+  if (voices) {
+    voices.addEventListener("click", (event) => {
+      const accept = event.target.closest("button.accept");
+      if (!accept) return;
+      document.getElementById(accept.dataset.for).value = accept.dataset.name;
+    });
+    voices.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const names = {};
+      for (const input of voices.querySelectorAll("input[name]")) names[input.name] = input.value.trim();
+      const r = await fetch(`/api/talks/${talk}/speakers`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(names),
+      });
+      const body = await r.json();
+      if (!r.ok) { document.getElementById("voices-state").textContent = body.error.message; return; }
+      window.location.reload();
+    });
+  }
 })();

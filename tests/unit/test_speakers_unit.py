@@ -1,0 +1,124 @@
+"""Speakers without a model: sentences cut where the speaker changes, every format naming the
+speaker, names for voices remembered and suggested across talks, and what a delete removes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+
+from archive import catalog as cat
+from archive import edits, formats, speakers
+from archive import transcript as tr
+from archive.errors import InputError
+from archive.paths import transcript_path
+from archive.settings import Settings
+from ingest.diarize import Turn, assign_speakers, speaker_at
+
+from .test_transcript_formats import words
+
+NAMES = {"speaker_names": {"SPEAKER_1": "Anna Becker"}}
+
+
+def panel() -> tr.Transcript:
+    """Two sentences; the second voice starts in the middle of the first."""
+    ws = words("Guten Morgen aus Soest und willkommen. Danke für die Einladung.", 0.0, 0.5)
+    turns = [Turn(0.0, 1.9, "SPEAKER_1"), Turn(2.0, 2.9, "SPEAKER_2"), Turn(3.0, 6.0, "SPEAKER_1")]
+    segments = assign_speakers(tr.split_sentences(ws), turns)
+    return tr.Transcript("t1", "de", 6.0, segments,
+                         tr.Provenance("e", "m", None, "cpu", "int8", {}),
+                         voices={"SPEAKER_1": tr.Voice([1.0, 0.0, 0.2], 4.0),
+                                 "SPEAKER_2": tr.Voice([0.0, 1.0, 0.1], 1.5)})
+
+
+def test_sentences_are_cut_where_the_speaker_changes() -> None:
+    t = panel()
+    assert [(s.speaker, s.text) for s in t.segments] == [
+        ("SPEAKER_1", "Guten Morgen aus Soest"),
+        ("SPEAKER_2", "und willkommen."),
+        ("SPEAKER_1", "Danke für die Einladung."),
+    ]
+    all_words = [w for s in t.segments for w in s.words]
+    assert [w.start for w in all_words] == [i * 0.5 for i in range(len(all_words))]  # times kept
+    assert assign_speakers(t.segments, []) == t.segments  # no turns: unchanged
+
+
+def test_a_word_in_a_pause_belongs_to_the_nearest_turn() -> None:
+    turns = [Turn(0.0, 1.0, "SPEAKER_1"), Turn(5.0, 6.0, "SPEAKER_2")]
+    assert speaker_at(turns, 1.2, 1.5) == "SPEAKER_1"
+    assert speaker_at(turns, 4.2, 4.5) == "SPEAKER_2"
+    assert speaker_at(turns, 2.6, 2.8) is None  # far from both
+
+
+def test_every_format_names_the_speaker() -> None:
+    t = panel()
+    vtt = formats.to_vtt(t, NAMES)
+    cues = list(webvtt.from_buffer(io.StringIO(vtt)))
+    assert [c.voice for c in cues] == ["Anna Becker", "SPEAKER_2", "Anna Becker"]
+    assert [c.text for c in cues][1] == "und willkommen."
+    subs = list(srt.parse(formats.to_srt(t, NAMES)))
+    assert [s.content for s in subs] == ["Anna Becker: Guten Morgen aus Soest",
+                                         "SPEAKER_2: und willkommen.",
+                                         "Anna Becker: Danke für die Einladung."]
+    assert formats.to_txt(t, NAMES).split("\n\n")[1] == "SPEAKER_2: und willkommen."
+    rows = list(csv.DictReader(io.StringIO(formats.to_csv(t, NAMES))))
+    assert [r["speaker"] for r in rows] == ["Anna Becker", "SPEAKER_2", "Anna Becker"]
+    doc = json.loads(formats.to_json(t, {"id": "t1", **NAMES}))
+    assert [s["speaker"] for s in doc["segments"]] == ["Anna Becker", "SPEAKER_2", "Anna Becker"]
+    assert "voices" not in doc and "centroid" not in json.dumps(doc)  # no voice prints exported
+    back = formats.from_json_export(json.dumps(doc))
+    assert [s.speaker for s in back.segments] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1"]
+
+
+def add_talk(settings: Settings, catalog: cat.Catalog, talk_id: str, transcript: tr.Transcript) -> None:
+    transcript.talk_id = talk_id
+    tr.save(transcript, transcript_path(settings, talk_id))
+    with catalog.session() as s:
+        s.add(cat.Talk(id=talk_id, content_hash=talk_id * 16, title=talk_id, speakers=["Anna Becker"],
+                       language="de", duration=6.0, status="ready", published=True,
+                       original_name="x.mp4", original_path="/x", media_path="/x", has_video=False,
+                       segment_count=len(transcript.segments)))
+
+
+def test_named_voices_are_remembered_suggested_and_forgotten(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    catalog = cat.Catalog(settings)
+    try:
+        add_talk(settings, catalog, "t1", panel())
+        add_talk(settings, catalog, "t2", panel())
+        before = {s.label: s for s in speakers.speakers_of(settings, catalog, catalog.get("t2"))}  # type: ignore[arg-type]
+        assert before["SPEAKER_1"].suggestion is None  # nobody is remembered yet
+        talk = speakers.set_names(settings, catalog, "t1", {"SPEAKER_1": " Anna  Becker "})
+        assert talk.speaker_names == {"SPEAKER_1": "Anna Becker"}
+        assert talk.all_speakers() == ["Anna Becker"]
+        after = {s.label: s for s in speakers.speakers_of(settings, catalog, catalog.get("t2"))}  # type: ignore[arg-type]
+        assert after["SPEAKER_1"].suggestion == {"name": "Anna Becker", "score": 1.0}
+        assert after["SPEAKER_2"].suggestion is None  # another voice
+        with pytest.raises(InputError, match="SPEAKER_9"):
+            speakers.set_names(settings, catalog, "t1", {"SPEAKER_9": "Niemand"})
+        with pytest.raises(InputError):
+            speakers.set_names(settings, catalog, "t1", {"SPEAKER_2": "x" * 201})
+        edits.delete(settings, catalog, "t1")  # GDPR: the voice sample goes with the talk
+        gone = {s.label: s for s in speakers.speakers_of(settings, catalog, catalog.get("t2"))}  # type: ignore[arg-type]
+        assert gone["SPEAKER_1"].suggestion is None
+    finally:
+        catalog.dispose()
+
+
+def test_names_follow_their_voices_to_new_labels(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    catalog = cat.Catalog(settings)
+    try:
+        add_talk(settings, catalog, "t1", panel())
+        speakers.set_names(settings, catalog, "t1", {"SPEAKER_1": "Anna Becker"})
+        old = panel().voices
+        new = {"SPEAKER_1": old["SPEAKER_2"], "SPEAKER_2": old["SPEAKER_1"]}  # order swapped
+        assert speakers.carry_names(catalog, "t1", old, new) == {"SPEAKER_2": "Anna Becker"}
+        assert catalog.get("t1").speaker_names == {"SPEAKER_2": "Anna Becker"}  # type: ignore[union-attr]
+    finally:
+        catalog.dispose()
