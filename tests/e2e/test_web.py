@@ -281,11 +281,18 @@ def test_staff_signs_in_uploads_corrects_and_finds(served: Served, browser: Brow
     page.wait_for_selector(".seg[data-saved=true]")
     assert "Wellenfreibad" in first.text_content()
 
+    # a name for the voice, in the staff form: the transcript's turn shows it after saving
+    page.locator("#voices input[name]").first.fill("Lena Vogt")
+    page.click("#voices button[type=submit]")
+    page.wait_for_selector(".seg .who:has-text('Lena Vogt')")
+    screenshot(page, "talk-staff-speakers")
+
     public = browser.new_page()
     public.goto(served.url + "/")
     public.type("#q", "Wellenfreibad", delay=30)
     wait_for_results(public, "Wellenfreibad")
     assert "Das neue Freibad" in public.locator("ol.talks > li.talk h3").first.text_content()
+    assert public.locator(".hits .who").first.text_content() == "Lena Vogt:"
     public.close()
     assert console.errors == []
     context.close()
