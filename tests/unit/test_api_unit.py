@@ -16,7 +16,7 @@ from .fakes import FakeSearch, add_talk, app_with
 
 TALK_HIT = {"talk_id": "t1", "title": "Das digitale Rathaus", "event": "Smart Cities 2025",
             "date": "2025-09-18", "town": "Soest", "speakers": ["Jonas Weber"], "has_poster": False,
-            "_matchesPosition": {"title": [{"start": 12, "length": 7}], "text.p0": [{"start": 4, "length": 7}]}}
+            "_formatted": {"title": "Das digitale \ue000Rathaus\ue001", "speakers": ["Jonas Weber"]}}
 SEGMENT_HIT = {"talk_id": "t1", "start": 3.0, "end": 5.0, "word_starts": [3.0, 3.5, 4.0],
                "speaker": "Jonas Weber", "_formatted": {"text": "Das \ue000Rathaus\ue001 <b>neu</b>"}}
 
@@ -39,7 +39,7 @@ def test_search_shape_and_the_moment_of_the_first_matched_word(tmp_path: Path) -
     assert talk["matched"] == ["title", "transcript"]
     first = search.requests[0][0]
     assert 'town = "Soest"' in first["filter"] and "published = true" in first["filter"]
-    assert first["showMatchesPosition"] is True
+    assert first["attributesToHighlight"] == ["title", "speakers", "event", "town", "description"]
 
 
 def test_speaker_filter_keeps_only_that_speakers_sentences(tmp_path: Path) -> None:
