@@ -118,11 +118,13 @@ def set_names(settings: Settings, catalog: cat.Catalog, talk_id: str,
         for label, raw in changes.items():
             if label not in transcript.voices:
                 known = ", ".join(sorted(transcript.voices, key=_label_key)) or "none"
-                raise InputError(f"{label!r} is not a speaker of this talk (speakers: {known})",
+                raise InputError(f"{label[:64]!r} is not a speaker of this talk (speakers: {known})",
                                  code="unknown_speaker")
             name = " ".join((raw or "").split())
             if len(name) > MAX_NAME:
                 raise InputError(f"a speaker name is longer than {MAX_NAME} characters")
+            if not name.isprintable():
+                raise InputError("a speaker name holds control characters")
             s.execute(delete(cat.VoiceSample).where(cat.VoiceSample.talk_id == talk.id,
                                                     cat.VoiceSample.label == label))
             if name:
@@ -138,7 +140,7 @@ def set_names(settings: Settings, catalog: cat.Catalog, talk_id: str,
 
 
 def carry_names(catalog: cat.Catalog, talk_id: str, old: dict[str, tr.Voice],
-                new: dict[str, tr.Voice]) -> dict[str, str]:
+                new: dict[str, tr.Voice], segment_count: int | None = None) -> dict[str, str]:
     """After a new diarization, give each new label the name of the old voice it matches best
     (one to one, cosine similarity at least SUGGEST_THRESHOLD); the talk's voice samples follow.
     Returns the new names."""
@@ -163,5 +165,7 @@ def carry_names(catalog: cat.Catalog, talk_id: str, old: dict[str, tr.Voice],
             s.add(cat.VoiceSample(name=name, talk_id=talk_id, label=label,
                                   centroid=new[label].centroid, seconds=new[label].seconds))
         talk.speaker_names = names
+        if segment_count is not None:  # sentences were re-cut at the new turns
+            talk.segment_count = segment_count
         queue_change(s, talk_id)
     return names

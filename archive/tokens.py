@@ -94,5 +94,6 @@ def end_session(catalog: cat.Catalog, sid: str) -> None:
 
 
 def check_csrf(staff: Staff, presented: str | None) -> None:
-    if staff.csrf is not None and not (presented and hmac.compare_digest(staff.csrf, presented)):
+    if staff.csrf is not None and not (
+            presented and hmac.compare_digest(staff.csrf.encode(), presented.encode("utf-8", "replace"))):
         raise Forbidden("missing or wrong CSRF token")

@@ -199,6 +199,6 @@ def rediarize(settings: Settings, catalog: cat.Catalog, talk_id: str,
     transcript.provenance.diarization = found.provenance
     transcript.history.append({"at": now_iso(), "who": "rediarize", "speakers": len(found.voices)})
     tr.save(transcript, path)
-    speakers.carry_names(catalog, talk.id, old_voices, found.voices)
+    speakers.carry_names(catalog, talk.id, old_voices, found.voices, len(transcript.segments))
     progress("finding speakers", 1, 1)
     return transcript

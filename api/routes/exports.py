@@ -32,7 +32,8 @@ def transcript(request: Request, settings: SettingsDep, talk_id: str, fmt: str) 
     path = transcript_path(settings, talk.id)
     if not path.is_file():
         raise NotFound("the transcript of this talk is missing")
-    etag = etag_for(path).rstrip('"') + f'-{fmt}"'
+    # the talk's row too: names for voices and details change the export, not the file
+    etag = etag_for(path).rstrip('"') + f'-{fmt}-{talk.updated_at:%Y%m%d%H%M%S%f}"'
     headers = {
         "Content-Disposition": content_disposition(talk.title, fmt,
                                                    "inline" if fmt == "vtt" else "attachment"),

@@ -146,6 +146,35 @@ def build_segment_queries(settings: Settings, talk_query: dict[str, Any], talk_i
     return [{**common, "filter": [*base, f"talk_id IN [{ids}]"], "limit": SEGMENT_POOL}]
 
 
+def _per_talk(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
+              talk_ids: list[str], speaker: str | None) -> dict[str, list[dict[str, Any]]]:
+    queries = build_segment_queries(settings, talk_query, talk_ids, per_talk=True, speaker=speaker)
+    return {talk_id: [_segment(hit) for hit in result["hits"]]
+            for talk_id, result in zip(talk_ids, _multi(client, queries), strict=True)}
+
+
+def _moments(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
+             talk_ids: list[str], speaker: str | None) -> dict[str, list[dict[str, Any]]]:
+    """The best matching sentences of the page's talks: one shared pool, then one query per
+    talk the pool left empty; under a speaker filter, a talk whose listed speaker was never
+    given a voice shows its best sentences of anyone."""
+    segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
+    if not (talk_query["q"] and talk_ids):
+        return segments
+    pool = build_segment_queries(settings, talk_query, talk_ids, speaker=speaker)
+    for hit in _multi(client, pool)[0]["hits"]:
+        found = segments.get(hit["talk_id"])
+        if found is not None and len(found) < SEGMENTS_PER_TALK:
+            found.append(_segment(hit))
+    missing = [t for t in talk_ids if not segments[t]]
+    if missing:  # talks whose best segments rank below the shared pool
+        segments.update(_per_talk(settings, client, talk_query, missing, speaker))
+    unvoiced = [t for t in talk_ids if not segments[t]] if speaker else []
+    if unvoiced:
+        segments.update(_per_talk(settings, client, talk_query, unvoiced, None))
+    return segments
+
+
 def search(
     settings: Settings,
     client: SearchClient,
@@ -162,19 +191,7 @@ def search(
     talk_query = build_talk_query(settings, query, filters, page, staff=staff, per_page=per_page)
     first = _multi(client, [talk_query])[0]
     talk_ids = [hit["talk_id"] for hit in first["hits"]]
-    segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
-    if talk_query["q"] and talk_ids:
-        pool = build_segment_queries(settings, talk_query, talk_ids, speaker=filters.speaker)
-        for hit in _multi(client, pool)[0]["hits"]:
-            found = segments.get(hit["talk_id"])
-            if found is not None and len(found) < SEGMENTS_PER_TALK:
-                found.append(_segment(hit))
-        missing = [t for t in talk_ids if not segments[t]]
-        if missing:  # talks whose best segments rank below the shared pool
-            extra = _multi(client, build_segment_queries(settings, talk_query, missing, per_talk=True,
-                                                         speaker=filters.speaker))
-            for talk_id, result in zip(missing, extra, strict=True):
-                segments[talk_id] = [_segment(hit) for hit in result["hits"]]
+    segments = _moments(settings, client, talk_query, talk_ids, filters.speaker)
     talks = [
         {
             "id": hit["talk_id"],

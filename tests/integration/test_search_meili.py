@@ -264,6 +264,8 @@ def test_talk_details_are_searchable_and_rank_above_the_transcript(meili_server:
         kaya = run(env, "Kaya")  # a named voice is a speaker of the talk
         assert ids(kaya) == ["r2"] and set(kaya["talks"][0]["matched"]) == {"speakers", "transcript"}
         assert run(env, "")["facets"]["speakers"] == {"Jonas Weber": 1, "Ben": 1, "Leyla Kaya": 1}
+        listed_only = run(env, "Anträge", speaker="Jonas Weber")  # listed, no voice named
+        assert ids(listed_only) == ["r1"] and listed_only["talks"][0]["segments"]
         only = run(env, "danken Bus", speaker="Leyla Kaya")
         assert ids(only) == ["r2"]
         assert [s["speaker"] for s in only["talks"][0]["segments"]] == ["Leyla Kaya"]

@@ -122,3 +122,40 @@ def test_names_follow_their_voices_to_new_labels(tmp_path: Path) -> None:
         assert catalog.get("t1").speaker_names == {"SPEAKER_2": "Anna Becker"}  # type: ignore[union-attr]
     finally:
         catalog.dispose()
+
+
+def test_names_with_control_characters_and_foreign_csrf_tokens_are_4xx(tmp_path: Path) -> None:
+    from archive import tokens
+    from archive.errors import Forbidden
+
+    settings = Settings(data_dir=tmp_path)
+    catalog = cat.Catalog(settings)
+    try:
+        add_talk(settings, catalog, "t1", panel())
+        with pytest.raises(InputError, match="control"):
+            speakers.set_names(settings, catalog, "t1", {"SPEAKER_1": "Anna\x00Becker"})
+        with pytest.raises(InputError) as caught:
+            speakers.set_names(settings, catalog, "t1", {"S" * 10_000: "x"})
+        assert len(caught.value.message) < 200
+    finally:
+        catalog.dispose()
+    with pytest.raises(Forbidden):
+        tokens.check_csrf(tokens.Staff(1, "x", "abc"), "äöü")
+
+
+def test_export_etag_follows_names_for_voices(tmp_path: Path) -> None:
+    from .fakes import FakeSearch, app_with
+
+    with app_with(tmp_path, FakeSearch()) as (client, catalog, token):
+        settings = Settings(data_dir=tmp_path)
+        add_talk(settings, catalog, "t1", panel())
+        first = client.get("/api/talks/t1/transcript.vtt")
+        assert first.status_code == 200 and "<v SPEAKER_1>" in first.text
+        etag = first.headers["etag"]
+        assert client.get("/api/talks/t1/transcript.vtt",
+                          headers={"If-None-Match": etag}).status_code == 304
+        r = client.patch("/api/talks/t1/speakers", json={"SPEAKER_1": "Anna Becker"},
+                         headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+        again = client.get("/api/talks/t1/transcript.vtt", headers={"If-None-Match": etag})
+        assert again.status_code == 200 and "<v Anna Becker>" in again.text
