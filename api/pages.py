@@ -104,7 +104,7 @@ def talk_page(request: Request, talk_id: str) -> Response:
     who = staff(request)
     shown = talk_json(talk)
     voices = ([v.to_dict() for v in speakers.speakers_of(request.app.state.settings,
-                                                         request.app.state.catalog, talk)]
+                                                         request.app.state.catalog, talk, transcript)]
               if who else [])
     return render(request, "talk.html", {
         "talk": shown, "segments": transcript.segments, "start": t,

@@ -36,6 +36,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from . import migrations
 from .clock import now as _now
+from .errors import NotFound
 from .settings import Settings
 
 
@@ -207,6 +208,14 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+def find_talk(session: Session, talk_id: str) -> Talk:
+    """The talk with this id in the caller's unit of work, or :class:`NotFound`."""
+    talk = session.get(Talk, talk_id) if len(talk_id) <= 64 else None
+    if talk is None:
+        raise NotFound(f"no talk {talk_id!r}")
+    return talk
 
 
 class Catalog:

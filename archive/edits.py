@@ -21,18 +21,11 @@ from .settings import Settings
 MAX_SEGMENT_TEXT = 5000
 
 
-def _talk(session: Any, talk_id: str) -> cat.Talk:
-    talk = session.get(cat.Talk, talk_id) if len(talk_id) <= 64 else None
-    if talk is None:
-        raise NotFound(f"no talk {talk_id!r}")
-    return talk
-
-
 def update(catalog: cat.Catalog, talk_id: str, data: dict[str, Any]) -> cat.Talk:
     """Change a talk's details (:func:`archive.details.changes` validates them)."""
     changes = details.changes(data)
     with catalog.session() as s:
-        talk = _talk(s, talk_id)
+        talk = cat.find_talk(s, talk_id)
         for key, value in changes.items():
             setattr(talk, key, value)
         if "date" in changes:
@@ -79,7 +72,7 @@ def correct_segment(settings: Settings, catalog: cat.Catalog, talk_id: str, n: i
     if len(text) > MAX_SEGMENT_TEXT:
         raise InputError(f"the corrected text is longer than {MAX_SEGMENT_TEXT} characters")
     with catalog.session() as s:
-        talk = _talk(s, talk_id)
+        talk = cat.find_talk(s, talk_id)
         path = transcript_path(settings, talk.id)
         transcript = tr.load(path)
         if not 0 <= n < len(transcript.segments):
@@ -100,7 +93,7 @@ def correct_segment(settings: Settings, catalog: cat.Catalog, talk_id: str, n: i
 def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]:
     """Remove media, transcript, catalog row and (through the outbox) index documents."""
     with catalog.session() as s:
-        talk = _talk(s, talk_id)
+        talk = cat.find_talk(s, talk_id)
         files = [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
         files.append(transcript_path(settings, talk.id))
         s.query(cat.Job).filter_by(talk_id=talk_id).delete()

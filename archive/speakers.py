@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 
 from . import catalog as cat
 from . import transcript as tr
-from .errors import InputError, NotFound
+from .errors import InputError
 from .paths import transcript_path
 from .search.outbox import queue_change
 from .settings import Settings
@@ -52,10 +52,8 @@ def display(label: str | None, names: dict[str, str]) -> str | None:
 
 
 def talk_or_404(catalog: cat.Catalog, talk_id: str) -> cat.Talk:
-    talk = catalog.get(talk_id) if len(talk_id) <= 64 else None
-    if talk is None:
-        raise NotFound(f"no talk {talk_id!r}")
-    return talk
+    with catalog.session() as s:
+        return cat.find_talk(s, talk_id)
 
 
 def _unit(vector: list[float]) -> np.ndarray:
@@ -86,9 +84,11 @@ def suggest(voice: tr.Voice, voices: dict[str, np.ndarray]) -> dict[str, Any] | 
     return {"name": name, "score": round(score, 3)} if score >= SUGGEST_THRESHOLD else None
 
 
-def speakers_of(settings: Settings, catalog: cat.Catalog, talk: cat.Talk) -> list[Speaker]:
-    """The talk's voices with their names, time spoken, and a suggested name for unnamed ones."""
-    transcript = tr.load(transcript_path(settings, talk.id))
+def speakers_of(settings: Settings, catalog: cat.Catalog, talk: cat.Talk,
+                transcript: tr.Transcript | None = None) -> list[Speaker]:
+    """The talk's voices with their names, time spoken, and a suggested name for unnamed ones
+    (``transcript``: the talk's, when the caller has loaded it already)."""
+    transcript = transcript or tr.load(transcript_path(settings, talk.id))
     names = talk.speaker_names or {}
     voices = known_voices(catalog, exclude_talk=talk.id)
     out = []
@@ -110,9 +110,7 @@ def set_names(settings: Settings, catalog: cat.Catalog, talk_id: str,
     if not changes:
         raise InputError("nothing to change: send {\"SPEAKER_1\": \"a name\"}")
     with catalog.session() as s:
-        talk = s.get(cat.Talk, talk_id) if len(talk_id) <= 64 else None
-        if talk is None:
-            raise NotFound(f"no talk {talk_id!r}")
+        talk = cat.find_talk(s, talk_id)
         transcript = tr.load(transcript_path(settings, talk.id))
         names = dict(talk.speaker_names or {})
         for label, raw in changes.items():
@@ -147,9 +145,7 @@ def carry_names(catalog: cat.Catalog, talk_id: str, old: dict[str, tr.Voice],
     from scipy.optimize import linear_sum_assignment
 
     with catalog.session() as s:
-        talk = s.get(cat.Talk, talk_id)
-        if talk is None:
-            raise NotFound(f"no talk {talk_id!r}")
+        talk = cat.find_talk(s, talk_id)
         old_names = dict(talk.speaker_names or {})
         names: dict[str, str] = {}
         named = [label for label in old if old_names.get(label)]

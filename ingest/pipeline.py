@@ -21,7 +21,6 @@ from archive import speakers
 from archive import transcript as tr
 from archive.clock import now_iso
 from archive.details import TalkDetails
-from archive.errors import NotFound
 from archive.paths import original_path, sha256_file, talk_id_for, transcript_path
 from archive.search.outbox import queue_change
 from archive.settings import Settings
@@ -177,9 +176,7 @@ def rediarize(settings: Settings, catalog: cat.Catalog, talk_id: str,
     """Find the speaker turns of a stored talk again. Its sentences and words (with every staff
     correction) are kept and only re-cut where the speaker changes; names follow their voices
     to the new labels (:func:`archive.speakers.carry_names`)."""
-    talk = catalog.get(talk_id) if len(talk_id) <= 64 else None
-    if talk is None:
-        raise NotFound(f"no talk {talk_id!r}")
+    talk = speakers.talk_or_404(catalog, talk_id)
     path = transcript_path(settings, talk.id)
     transcript = tr.load(path)
     work = settings.work_dir / f"{talk.id}-rediarize"

@@ -85,9 +85,6 @@ class SearchClient:
             self._local.client = client
         return client
 
-    def close(self) -> None:
-        """Nothing stays open between requests; kept so callers can release clients alike."""
-
     # --- health -----------------------------------------------------------------------
 
     def healthy(self, timeout: int = 2) -> bool:

@@ -68,7 +68,6 @@ def env(meili_server: str, tmp_path_factory: pytest.TempPathFactory):  # type: i
         assert catalog.pending_outbox() == []
         yield settings, catalog, client
     finally:
-        client.close()
         catalog.dispose()
 
 
@@ -228,7 +227,6 @@ def test_long_talk_is_found_past_meilisearch_position_limit(meili_server: str, t
         assert seg["start"] == segments[-1]["start"]
         assert seg["at"] == pytest.approx(segments[-1]["word_starts"][5])
     finally:
-        client.close()
         catalog.dispose()
 
 
