@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 
 LANGUAGES = ("de", "en")
@@ -99,6 +101,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "save": "Speichern",
         "cancel": "Abbrechen",
         "edit_segment": "Satz bearbeiten",
+        "voice_n": "Stimme {n}",
         "edit_metadata": "Angaben bearbeiten",
         "saved": "Gespeichert.",
         "name_voices": "Sprecher benennen",
@@ -203,6 +206,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "save": "Save",
         "cancel": "Cancel",
         "edit_segment": "Edit sentence",
+        "voice_n": "Voice {n}",
         "edit_metadata": "Edit details",
         "saved": "Saved.",
         "name_voices": "Name the speakers",
@@ -228,3 +232,12 @@ def clock(seconds: float) -> str:
     h, rest = divmod(s, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+_LABEL = re.compile(r"^SPEAKER_(\d+)$")
+
+
+def voice(who: str | None, texts: dict[str, str]) -> str:
+    """A speaker as a reader sees it: the name staff gave, else "Stimme 2" for SPEAKER_2."""
+    match = _LABEL.match(who or "")
+    return texts["voice_n"].format(n=match.group(1)) if match else (who or "")

@@ -25,6 +25,7 @@ from .presenters import talk_json, visible_talk
 WEB = Path(__file__).resolve().parents[1] / "web"
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["clock"] = i18n.clock
+templates.env.filters["voice"] = i18n.voice
 router = APIRouter(include_in_schema=False)
 
 

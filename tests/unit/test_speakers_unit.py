@@ -159,3 +159,19 @@ def test_export_etag_follows_names_for_voices(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         again = client.get("/api/talks/t1/transcript.vtt", headers={"If-None-Match": etag})
         assert again.status_code == 200 and "<v Anna Becker>" in again.text
+
+
+def test_pages_show_unnamed_voices_as_readers_read_them(tmp_path: Path) -> None:
+    from api.i18n import TEXTS, voice
+
+    from .fakes import FakeSearch, app_with
+
+    assert voice("SPEAKER_2", TEXTS["de"]) == "Stimme 2" and voice("SPEAKER_2", TEXTS["en"]) == "Voice 2"
+    assert voice("Anna Becker", TEXTS["de"]) == "Anna Becker"
+    with app_with(tmp_path, FakeSearch()) as (client, catalog, _token):
+        settings = Settings(data_dir=tmp_path)
+        add_talk(settings, catalog, "t1", panel())
+        speakers.set_names(settings, catalog, "t1", {"SPEAKER_1": "Anna Becker"})
+        page = client.get("/talks/t1").text
+    assert page.count('<div class="who">Anna Becker</div>') == 2
+    assert '<div class="who">Stimme 2</div>' in page and "SPEAKER_2" not in page
