@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive import jobs, tokens
+from archive.licences import LICENCES
 
 from .deps import COOKIE, staff
 from .pages import render
@@ -24,7 +25,7 @@ def admin_page(request: Request) -> Response:
     talks = [talk_json(t) for t in catalog.talks()]
     recent = [j.public_dict() for j in jobs.recent(catalog, 30)]
     return render(request, "admin.html", {"who": who, "talks": talks, "jobs": recent,
-                                          "csrf": who.csrf})
+                                          "csrf": who.csrf, "licences": LICENCES})
 
 
 @router.post("/admin/login")

@@ -12,9 +12,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from archive import formats, speakers
+from archive import citations, clock, exports, formats, research, speakers
 from archive import transcript as tr
 from archive.errors import InputError, NotFound, SearchUnavailable
+from archive.licences import LICENCES
 from archive.paths import transcript_path
 from archive.search import query as search_mod
 
@@ -86,8 +87,27 @@ async def search_page(request: Request) -> Response:
     return render(request, "search.html", {
         "q": q, "filters": filters, "result": result, "facets": facets, "error": error,
         "page_url": lambda p: "/?" + urlencode({**base, "page": p}),
+        "corpus_url": "/api/corpus.zip" + ("?" + urlencode(base) if base else ""),
         "mark": lambda html: Markup(html),  # noqa: S704 - text is escaped by archive.search.query
     }, status=503 if error else 200)
+
+
+def _moment(talk: Any, raw: str | None) -> float:
+    try:
+        return max(0.0, min(float(raw or 0), talk.duration))
+    except ValueError:
+        return 0.0
+
+
+def _citations(request: Request, talk: Any) -> dict[str, str]:
+    """The German citation of the talk, and of a moment with ``__CLOCK__``/``__T__`` for the
+    page to fill in (the page cites the second the player is at)."""
+    settings = request.app.state.settings
+    shown = exports.links(talk.public_dict(), settings.base_url(str(request.base_url)))
+    today = clock.now().date()
+    moment = citations.german_text(shown, shown["url"], 1.0, today)
+    moment = moment.replace("?t=1 ", "?t=__T__ ").replace("Ab 00:01.", "Ab __CLOCK__.")
+    return {"talk": citations.german_text(shown, shown["url"], None, today), "moment": moment}
 
 
 @router.get("/talks/{talk_id}", response_class=HTMLResponse)
@@ -97,11 +117,7 @@ def talk_page(request: Request, talk_id: str) -> Response:
     except NotFound:
         return render(request, "not_found.html", {}, status=404)
     transcript = tr.load(transcript_path(request.app.state.settings, talk.id))
-    start = request.query_params.get("t", "0")
-    try:
-        t = max(0.0, min(float(start), talk.duration))
-    except ValueError:
-        t = 0.0
+    t = _moment(talk, request.query_params.get("t"))
     who = staff(request)
     shown = talk_json(talk)
     voices = ([v.to_dict() for v in speakers.speakers_of(request.app.state.settings,
@@ -110,5 +126,7 @@ def talk_page(request: Request, talk_id: str) -> Response:
     return render(request, "talk.html", {
         "talk": shown, "segments": transcript.segments, "start": t,
         "turns": formats.turns(transcript, shown), "voices": voices,
-        "formats": list(formats.FORMATS), "staff": who, "csrf": who.csrf if who else None,
+        "formats": list(formats.FORMATS), "research_formats": list(research.FORMATS),
+        "cite": _citations(request, talk), "licences": LICENCES,
+        "staff": who, "csrf": who.csrf if who else None,
     })

@@ -48,6 +48,12 @@ class SearchResult(BaseModel):
     facets: dict[str, dict[str, int]] = Field(description="Per filter: value -> number of talks")
 
 
+class Licence(BaseModel):
+    id: str = Field(description="SPDX identifier, e.g. CC-BY-4.0")
+    name: str
+    url: str | None
+
+
 class Talk(BaseModel):
     id: str
     title: str
@@ -63,6 +69,9 @@ class Talk(BaseModel):
     published: bool
     segment_count: int
     speaker_names: dict[str, str] = Field(description="Names staff gave to voices: label -> name")
+    has_video: bool
+    has_poster: bool
+    licence: Licence
     media_url: str
     poster_url: str | None
     captions_url: str

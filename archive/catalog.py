@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from . import migrations
+from . import licences, migrations
 from .clock import now as _now
 from .errors import NotFound
 from .settings import Settings
@@ -90,6 +90,8 @@ class Talk(Base):
     has_video: Mapped[bool] = mapped_column(Boolean, default=True)
     segment_count: Mapped[int] = mapped_column(Integer, default=0)
     speaker_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    licence: Mapped[str] = mapped_column(String(64), default=licences.DEFAULT,
+                                         server_default=licences.DEFAULT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
@@ -113,11 +115,24 @@ class Talk(Base):
             "language": self.language,
             "description": self.description,
             "duration": round(self.duration, 3),
+            "has_video": self.has_video,
+            "has_poster": bool(self.poster_path),
             "status": self.status,
             "published": self.published,
             "segment_count": self.segment_count,
             "speaker_names": dict(self.speaker_names or {}),
+            "licence": licences.as_dict(self.licence),
         }
+
+
+class DeletedTalk(Base):
+    """A tombstone: that a talk existed and when it was deleted (OAI-PMH ``deletedRecord``
+    persistent). Nothing else about it is kept."""
+
+    __tablename__ = "deleted_talks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    deleted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
 
 
 class Outbox(Base):

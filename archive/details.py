@@ -1,5 +1,5 @@
 """A talk's details (title, event, date, speakers, town, language, description, glossary,
-published): one pydantic model for the CLI options, the upload form, ``PATCH /api/talks/{id}``
+published, licence): one pydantic model for the CLI options, the upload form, ``PATCH /api/talks/{id}``
 and the admin editor, with the limits of the catalog columns the details are stored in.
 """
 
@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .catalog import Talk
 from .errors import InputError
+from .licences import LICENCES
 
-EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published")
+EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published",
+            "licence")
 MAX_SPEAKERS = 50
 MAX_GLOSSARY = 100
 
@@ -43,8 +45,11 @@ class TalkDetails(BaseModel):
         default_factory=list, max_length=MAX_GLOSSARY,
         description="Names and terms the speech model should expect (used when transcribing)")
     published: bool = True
+    licence: str | None = Field(None, description="SPDX identifier, such as CC-BY-4.0; "
+                                "default TALKARCHIVE_DEFAULT_LICENCE")
 
-    @field_validator("title", "event", "date", "town", "language", "description", mode="before")
+    @field_validator("title", "event", "date", "town", "language", "description", "licence",
+                     mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -66,6 +71,13 @@ class TalkDetails(BaseModel):
                 dt.date.fromisoformat(value)
             except ValueError:
                 raise ValueError(f"{value!r} is not YYYY-MM-DD") from None
+        return value
+
+    @field_validator("licence")
+    @classmethod
+    def _known_licence(cls, value: str | None) -> str | None:
+        if value is not None and value not in LICENCES:
+            raise ValueError(f"{value[:64]!r} is not one of {', '.join(LICENCES)}")
         return value
 
     @property
@@ -103,4 +115,6 @@ def changes(data: dict[str, Any]) -> dict[str, Any]:
         raise InputError("title must not be empty")
     if "published" in data and data["published"] is None:
         raise InputError("published must be true or false")
+    if "licence" in data and details.licence is None:
+        raise InputError("licence must be one of " + ", ".join(LICENCES))
     return {name: getattr(details, name) for name in data}

@@ -99,6 +99,7 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
         s.query(cat.Job).filter_by(talk_id=talk_id).delete()
         s.query(cat.VoiceSample).filter_by(talk_id=talk_id).delete()  # the voice goes too
         s.delete(talk)
+        s.merge(cat.DeletedTalk(id=talk_id))  # for harvesters: the id and when, nothing more
         queue_change(s, talk_id, cat.OutboxAction.DELETE)
     removed = []
     for f in dict.fromkeys(files):

@@ -47,6 +47,15 @@ def turns(transcript: Transcript, talk: dict[str, Any]) -> list[str | None]:
     return [who if who and (i == 0 or shown[i - 1] != who) else None for i, who in enumerate(shown)]
 
 
+def licence_line(talk: dict[str, Any]) -> str | None:
+    """'Lizenz: CC BY 4.0 (https://…) · Quelle: https://…/talks/ID', where the talk has one."""
+    lic = talk.get("licence")
+    if not lic:
+        return None
+    line = f"Lizenz: {lic['name']}" + (f" ({lic['url']})" if lic.get("url") else "")
+    return line + (f" · Quelle: {talk['url']}" if str(talk.get("url", "")).startswith("http") else "")
+
+
 def to_txt(transcript: Transcript, talk: dict[str, Any]) -> str:
     lines: list[str] = []
     for seg, turn in zip(transcript.segments, turns(transcript, talk), strict=True):
@@ -55,6 +64,8 @@ def to_txt(transcript: Transcript, talk: dict[str, Any]) -> str:
             lines.append(f"{turn}: {seg.text}")
         else:
             lines.append(seg.text)
+    if (licence := licence_line(talk)) is not None:
+        lines += ["", licence]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -76,6 +87,8 @@ def _escape(text: str) -> str:
 
 def to_vtt(transcript: Transcript, talk: dict[str, Any]) -> str:
     out = ["WEBVTT", "Kind: captions", f"Language: {transcript.language}", ""]
+    if (licence := licence_line(talk)) is not None:
+        out += ["NOTE " + licence.replace("-->", "->"), ""]
     shown = speakers(transcript, talk)
     for i, seg in enumerate(transcript.segments, 1):
         text = _escape(_cue_text(seg.text))
@@ -85,12 +98,24 @@ def to_vtt(transcript: Transcript, talk: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading
+    apostrophe (OWASP, CSV injection). Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(transcript: Transcript, talk: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["start", "end", "speaker", "text"])
     for seg, who in zip(transcript.segments, speakers(transcript, talk), strict=True):
-        writer.writerow([f"{seg.start:.3f}", f"{seg.end:.3f}", who or "", seg.text])
+        writer.writerow([f"{seg.start:.3f}", f"{seg.end:.3f}", csv_cell(who or ""),
+                         csv_cell(seg.text)])
     return buf.getvalue()
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .licences import LICENCES
 
 
 class Settings(BaseSettings):
@@ -33,6 +35,14 @@ class Settings(BaseSettings):
         "auto", description="CTranslate2 compute type; auto is int8 on CPU, float16 on CUDA."
     )
     language: str = Field("de", description="Default spoken language of a talk.")
+    public_url: str | None = Field(
+        None,
+        description="The archive's address as people reach it, for links in exports, citations "
+        "and corpora; unset: the address a request came to (the CLI: http://127.0.0.1:8000).",
+    )
+    default_licence: str = Field(
+        "CC-BY-4.0", description="Licence a new talk gets (SPDX identifier; staff may change it)."
+    )
     beam_size: int = Field(5, ge=1, le=10, description="Beam size for decoding.")
     batch_size: int = Field(
         8, ge=0, description="Batch size of the batched pipeline for long recordings; 0 turns it off."
@@ -56,6 +66,17 @@ class Settings(BaseSettings):
     index_batch_size: int = Field(
         2000, ge=1, description="Documents per request when the index is written."
     )
+
+    @field_validator("default_licence")
+    @classmethod
+    def _known_licence(cls, value: str) -> str:
+        if value not in LICENCES:
+            raise ValueError(f"{value!r} is not one of {', '.join(LICENCES)}")
+        return value
+
+    def base_url(self, asked: str | None = None) -> str:
+        """The address links are built on: PUBLIC_URL, else the one a request came to."""
+        return (self.public_url or asked or "http://127.0.0.1:8000").rstrip("/")
 
     @property
     def catalog_url(self) -> str:

@@ -88,6 +88,7 @@ def speaker_turns(settings: Settings, wav: Path, segments: list[tr.Segment], pro
     progress("finding speakers", 0, 1)
     found = diarize.diarize(settings, wav)
     progress("finding speakers", 1, 1)
+    engines.release_memory()
     return diarize.assign_speakers(segments, found.turns), found.voices, found.provenance
 
 
@@ -108,13 +109,13 @@ def store_media(settings: Settings, path: Path, probe: media.Probe, content_hash
 
 def catalog_row(talk_id: str, content_hash: str, meta: TalkDetails, original_name: str,
                 probe: media.Probe, files: tuple[Path, Path, Path | None], language: str,
-                segment_count: int) -> cat.Talk:
+                segment_count: int, licence: str) -> cat.Talk:
     original, web, poster = files
     return cat.Talk(
         id=talk_id, content_hash=content_hash,
         title=meta.title or Path(original_name).stem.replace("_", " ")[:500],
         event=meta.event, date=meta.date, year=meta.year, speakers=meta.speakers,
-        town=meta.town, language=language, description=meta.description,
+        town=meta.town, language=language, description=meta.description, licence=licence,
         duration=round(probe.duration, 3), status=cat.TalkStatus.READY.value,
         published=meta.published, original_name=original_name[:500],
         original_path=str(original), media_path=str(web),
@@ -159,9 +160,10 @@ def ingest_file(
                                    provenance=result.provenance, voices=voices)
         tr.save(transcript, stored.add(transcript_path(settings, talk_id)))
         talk = catalog_row(talk_id, content_hash, meta, original_name, probe, files, language,
-                           len(transcript.segments))
+                           len(transcript.segments), meta.licence or settings.default_licence)
         with catalog.session() as session:
             session.merge(talk)
+            session.query(cat.DeletedTalk).filter_by(id=talk_id).delete()  # back again
             queue_change(session, talk_id)
     except BaseException:
         stored.remove()

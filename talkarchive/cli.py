@@ -10,7 +10,7 @@ import click
 
 from archive.errors import InputError, TalkarchiveError
 
-from . import ingest_cmds, search_cmds, service_cmds, setup_cmds
+from . import ingest_cmds, research_cmds, search_cmds, service_cmds, setup_cmds
 from .common import EXIT_ERROR, EXIT_USAGE, err
 
 
@@ -21,7 +21,8 @@ def cli() -> None:
 
 for command in (ingest_cmds.ingest, ingest_cmds.watch, ingest_cmds.demo, ingest_cmds.rediarize,
                 search_cmds.search,
-                search_cmds.export, search_cmds.reindex, search_cmds.status, service_cmds.serve,
+                research_cmds.export, research_cmds.cite, research_cmds.corpus_cmd,
+                search_cmds.reindex, search_cmds.status, service_cmds.serve,
                 service_cmds.worker, setup_cmds.models_group, setup_cmds.meili_group,
                 setup_cmds.token_group):
     cli.add_command(command)

@@ -1,19 +1,13 @@
-"""Commands that read the archive: ``search``, ``export``, ``reindex`` and ``status``."""
+"""Commands that read the archive: ``search``, ``reindex`` and ``status``."""
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import click
 from rich.console import Console
 
-from archive import formats
-from archive import transcript as tr
 from archive.catalog import TalkStatus
-from archive.errors import NotFound
-from archive.paths import transcript_path
 from archive.search import query, server
 from archive.search.client import SearchClient
 from archive.search.reindex import ensure_index
@@ -52,27 +46,6 @@ def search(ctx: Context, text: str, event: str | None, year: int | None, town: s
             line = seg["text"].replace("<mark>", "[reverse]").replace("</mark>", "[/reverse]")
             minutes, seconds = divmod(int(seg["at"]), 60)
             out.print(f"  {minutes:02d}:{seconds:02d}  {line}", highlight=False)
-
-
-@click.command()
-@click.argument("talk_id")
-@click.option("--format", "fmt", type=click.Choice(sorted(formats.FORMATS)), required=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
-@pass_ctx
-def export(ctx: Context, talk_id: str, fmt: str, output: Path | None) -> None:
-    """Print a talk's transcript as txt, json, srt, vtt or csv."""
-    settings = ctx.settings
-    with open_catalog(settings) as catalog:
-        talk = catalog.get(talk_id)
-        if talk is None or talk.status != TalkStatus.READY:
-            raise NotFound(f"no talk {talk_id!r}")
-        transcript = tr.load(transcript_path(settings, talk.id))
-        data = formats.render(transcript, talk.public_dict(), fmt).encode("utf-8")
-    if output:
-        output.write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
 
 
 @click.command()

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from archive import tokens
 from archive.search import server
-from ingest import models
+from ingest import models, voiceprint
 
 from .common import Context, err, open_catalog, pass_ctx
 
@@ -22,9 +22,11 @@ def models_group() -> None:
 @models_group.command("fetch")
 @pass_ctx
 def models_fetch(ctx: Context) -> None:
-    """Install the base model for both engines (idempotent)."""
+    """Install the base model for both engines, and the speaker model (idempotent)."""
     files = models.fetch_base(ctx.settings, log=lambda m: err.print(m, highlight=False))
     click.echo(f"base model ready: {files.directory} (sha256 {files.sha256})")
+    if ctx.settings.diarize:
+        click.echo(f"speaker model ready: {voiceprint.export_onnx(ctx.settings)}")
 
 
 @models_group.command("list")

@@ -161,6 +161,7 @@ def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
                           *meta[f.stem])
         talk_ids[f.stem] = out.stdout.split()[0]
     port = free_port()
+    archive.env["TALKARCHIVE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # CLI and API links agree
     log = (tmp / "serve.log").open("wb")
     proc = subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=archive.env,
                             stdout=log, stderr=subprocess.STDOUT)

@@ -1,11 +1,12 @@
 """HTTP routes grouped by resource: health, search, talks (details, staff edits, uploads),
-speakers (names for voices), exports (transcripts, media, posters) and jobs. Each module has one ``router``."""
+speakers (names for voices), exports (transcripts, citations, media, posters), corpus, jobs
+and oai (OAI-PMH). Each module has one ``router``."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import exports, health, jobs, search, speakers, talks
+from . import corpus, exports, health, jobs, oai, search, speakers, talks
 
 ROUTERS: list[APIRouter] = [health.router, search.router, talks.router, speakers.router,
-                            exports.router, jobs.router]
+                            exports.router, corpus.router, jobs.router, oai.router]

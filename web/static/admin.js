@@ -133,6 +133,7 @@
       date: f.get("date") || null,
       speakers: f.get("speakers").split(",").map((s) => s.trim()).filter(Boolean),
       town: f.get("town").trim() || null,
+      licence: f.get("licence"),
     };
     const r = await fetch(`/api/talks/${metaForm.dataset.talk}`, {
       method: "PATCH",

@@ -1,5 +1,5 @@
-// The talk page: start at ?t=, highlight the current segment and word while playing, click a
-// word to seek, search inside the talk, copy a link to the moment, keyboard control.
+// The talk page: start at #t= or ?t=, highlight the current segment and word while playing, click a
+// word to seek, search inside the talk, copy a link to the moment, cite it, keyboard control.
 (() => {
   "use strict";
   const video = document.getElementById("player");
@@ -56,8 +56,20 @@
     }
   }
 
-  // start at ?t=
-  const start = parseFloat(article.dataset.start || "0");
+  // start at #t= (a W3C media fragment: "83", "83,90", "npt:83", "1:23", "0:01:23") or ?t=
+  function fragmentTime(hash) {
+    const match = /(?:^#|&)t=(?:npt:)?([0-9:.]+)/.exec(hash || "");
+    if (!match) return null;
+    const parts = match[1].split(":").map(Number);
+    if (parts.some((n) => !Number.isFinite(n)) || parts.length > 3) return null;
+    return parts.reduce((total, n) => total * 60 + n, 0);
+  }
+  const fromHash = fragmentTime(location.hash);
+  const start = fromHash !== null ? fromHash : parseFloat(article.dataset.start || "0");
+  window.addEventListener("hashchange", () => {
+    const t = fragmentTime(location.hash);
+    if (t !== null) seek(t, true);
+  });
   function startAt() {
     if (start > 0 && Math.abs(video.currentTime - start) > 0.3) video.currentTime = start;
     highlight();
@@ -87,6 +99,47 @@
     } catch (error) {
       const range = document.createRange();
       range.selectNodeContents(out);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  });
+
+  // cite this moment: the page's German citation with the player's second filled in
+  const citeBox = document.querySelector(".cite");
+  const citation = document.getElementById("citation");
+  const citeState = document.getElementById("cite-state");
+  let citeWhole = false;
+  function clock(t) {
+    const s = Math.floor(t);
+    const two = (n) => String(n).padStart(2, "0");
+    const h = Math.floor(s / 3600);
+    return h ? `${h}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}` : `${two(Math.floor(s / 60))}:${two(s % 60)}`;
+  }
+  function updateCitation() {
+    const t = Math.floor(video.currentTime);
+    const moment = !citeWhole && t > 0;
+    citation.textContent = moment
+      ? citeBox.dataset.moment.replace("__T__", String(t)).replace("__CLOCK__", clock(t))
+      : citeBox.dataset.whole;
+    for (const a of citeBox.querySelectorAll("a[data-cite]")) {
+      const url = new URL(a.href, location.href);
+      if (moment) url.searchParams.set("t", String(t)); else url.searchParams.delete("t");
+      a.href = url.pathname + url.search;
+    }
+  }
+  video.addEventListener("pause", updateCitation);
+  video.addEventListener("seeked", updateCitation);
+  document.getElementById("cite-whole").addEventListener("click", () => { citeWhole = true; updateCitation(); });
+  document.getElementById("copy-cite").addEventListener("click", async () => {
+    citeWhole = false;
+    updateCitation();
+    try {
+      await navigator.clipboard.writeText(citation.textContent);
+      citeState.textContent = texts.cite_copied;
+    } catch (error) {
+      const range = document.createRange();
+      range.selectNodeContents(citation);
       const selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);

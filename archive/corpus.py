@@ -1,0 +1,186 @@
+"""A corpus in one download: every published talk that matches a search, as a ZIP streamed
+while it is written.
+
+Layout: one folder per talk (``{id}/{id}.{ext}`` in each chosen format), and beside them
+``talks.csv`` and ``talks.json`` (details, licence, duration, speakers, provenance),
+``segments.jsonl`` (one line per sentence with talk id, times, speaker, text and words),
+``citations.json`` (CSL-JSON) and ``citations.bib``, and a ``README.md`` saying what the corpus
+holds, each talk's licence, how the transcripts were made and corrected, and how to cite.
+
+Memory stays flat: the standard library's ``zipfile`` writes to an unseekable sink (data
+descriptors instead of seeking back), each member is handed on as soon as it is written, and
+one transcript is loaded at a time (``segments.jsonl`` reads them a second time rather than
+keeping them). ``bench/corpus.py`` measures talks/s and peak memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import catalog as cat
+from . import citations, exports, formats
+from . import transcript as tr
+from .corpus_readme import readme
+from .paths import transcript_path
+from .search import query as search_query
+from .search.client import SearchClient
+from .settings import Settings
+
+DEFAULT_FORMATS = ("json", "tei", "vtt")
+Progress = Callable[[str, float, float], None]
+PAGE = 1000
+FIELDS = ("id", "title", "event", "date", "year", "town", "speakers", "language", "duration",
+          "segment_count", "licence", "licence_url", "url", "engine", "model", "diarizer",
+          "corrections")
+
+
+@dataclass
+class Selection:
+    """What a corpus holds: the search that chose it and the talks, in date order."""
+
+    query: str
+    filters: search_query.Filters
+    formats: list[str]
+    talks: list[cat.Talk]
+
+
+def select(settings: Settings, catalog: cat.Catalog, client: SearchClient, query: str,
+           filters: search_query.Filters, fmts: list[str]) -> Selection:
+    """Every published, ready talk the search matches: all of them, not one page. The ids
+    from the index are checked against the catalog, so a talk unpublished since it was
+    indexed stays out."""
+    ids: list[str] = []
+    page = 1
+    while True:
+        body = search_query.build_talk_query(settings, query, filters, page, per_page=PAGE)
+        body.update(attributesToRetrieve=["talk_id"], facets=[])
+        body.pop("attributesToHighlight", None)
+        hits = client.multi_search([body])[0]
+        ids += [h["talk_id"] for h in hits["hits"]]
+        if page * PAGE >= int(hits.get("totalHits", 0)) or not hits["hits"]:
+            break
+        page += 1
+    with catalog.session() as s:
+        rows = s.query(cat.Talk).filter(cat.Talk.id.in_(ids)).all() if ids else []
+        s.expunge_all()
+    talks = [t for t in rows if t.published and t.status == cat.TalkStatus.READY]
+    talks.sort(key=lambda t: (t.date or "", t.title, t.id))
+    return Selection(query.strip(), filters, fmts, talks)
+
+
+class _Sink(io.RawIOBase):
+    """Where zipfile writes: bytes are kept until the stream takes them."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def _row(talk: cat.Talk, transcript: tr.Transcript | None, base_url: str) -> dict[str, Any]:
+    lic = talk.public_dict()["licence"]
+    prov = transcript.provenance if transcript else None
+    return {
+        "id": talk.id, "title": talk.title, "event": talk.event, "date": talk.date,
+        "year": talk.year, "town": talk.town, "speakers": talk.all_speakers(),
+        "language": talk.language, "duration": round(talk.duration, 3),
+        "segment_count": talk.segment_count, "licence": lic["id"], "licence_url": lic["url"],
+        "url": f"{base_url}/talks/{talk.id}",
+        "engine": prov.engine if prov else None, "model": prov.model if prov else None,
+        "diarizer": (prov.diarization or {}).get("diarizer") if prov else None,
+        "corrections": sum(1 for h in (transcript.history if transcript else [])
+                           if h.get("who") != "rediarize"),
+        "provenance": {k: v for k, v in vars(prov).items() if k != "options"} if prov else None,
+    }
+
+
+def _load(settings: Settings, talk: cat.Talk) -> tr.Transcript | None:
+    path = transcript_path(settings, talk.id)
+    return tr.load(path) if path.is_file() else None
+
+
+def _segments(transcript: tr.Transcript, talk: dict[str, Any]) -> Iterator[str]:
+    for seg, who in zip(transcript.segments, formats.speakers(transcript, talk), strict=True):
+        yield json.dumps({
+            "talk_id": transcript.talk_id, "start": seg.start, "end": seg.end,
+            "speaker": who, "speaker_label": seg.speaker, "text": seg.text,
+            "words": [{"start": w.start, "end": w.end, "word": w.word.strip(),
+                       "probability": w.probability} for w in seg.words],
+        }, ensure_ascii=False) + "\n"
+
+
+def _talks_csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: formats.csv_cell("; ".join(v) if isinstance(v, list) else v)
+                         for k, v in row.items() if k in FIELDS})
+    return buf.getvalue()
+
+
+def _no_progress(stage: str, done: float, total: float) -> None:
+    pass
+
+
+def stream(settings: Settings, selection: Selection, base_url: str,
+           today: dt.date | None = None, progress: Progress = _no_progress) -> Iterator[bytes]:
+    """The ZIP, chunk by chunk; ``progress(stage, done, total)`` after each talk."""
+    today = today or dt.date.today()
+    base_url = base_url.rstrip("/")
+    sink = _Sink()
+    rows: list[dict[str, Any]] = []
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        total = len(selection.talks)
+        for n, talk in enumerate(selection.talks, 1):
+            transcript = _load(settings, talk)
+            rows.append(_row(talk, transcript, base_url))
+            progress("transcripts", n, total)
+            if transcript is None:
+                continue  # listed in talks.csv without files; README says so
+            shown = exports.links(talk.public_dict(), base_url)
+            for fmt in selection.formats:
+                name = f"{talk.id}/{talk.id}.{exports.EXTENSIONS[fmt]}"
+                zf.writestr(name, exports.render(transcript, shown, fmt))
+                yield sink.take()
+        with zf.open("segments.jsonl", "w", force_zip64=True) as out:
+            for n, talk in enumerate(selection.talks, 1):
+                transcript = _load(settings, talk)
+                progress("sentences", n, total)
+                if transcript is not None:
+                    for line in _segments(transcript, talk.public_dict()):
+                        out.write(line.encode("utf-8"))
+                    yield sink.take()
+        yield from _beside(zf, sink, settings, selection, rows, base_url, today)
+    yield sink.take()
+
+
+def _beside(zf: zipfile.ZipFile, sink: _Sink, settings: Settings, selection: Selection,
+            rows: list[dict[str, Any]], base_url: str, today: dt.date) -> Iterator[bytes]:
+    talks = {t.id: exports.links(t.public_dict(), base_url) for t in selection.talks}
+    zf.writestr("talks.csv", _talks_csv(rows))
+    zf.writestr("talks.json", json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    cites = [citations.csl_json(t, t["url"], None, today) for t in talks.values()]
+    zf.writestr("citations.json", json.dumps(cites, ensure_ascii=False, indent=1) + "\n")
+    zf.writestr("citations.bib", "\n".join(citations.bibtex(t, t["url"], None, today)
+                                           for t in talks.values()))
+    yield sink.take()
+    zf.writestr("README.md", readme(settings, selection, rows, talks, base_url, today))
+    yield sink.take()
