@@ -84,9 +84,22 @@ def csl_json(talk: dict[str, Any], url: str, t: float | None, accessed: dt.date)
     return item
 
 
+_BIB_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+                 "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+                 "^": r"\textasciicircum{}"}
+_BIB_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+
+
 def _bib_escape(text: str) -> str:
-    text = re.sub(r"([&%$#_{}])", r"\\\1", text)
-    return text.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+    """LaTeX's special characters as text, in one pass (so the braces an escape adds are not
+    escaped again); a backslash can neither escape a closing brace nor start a command."""
+    return _BIB_SPECIAL.sub(lambda m: _BIB_SPECIALS[m.group(0)], " ".join(text.split()))
+
+
+def _bib_name(name: str) -> str:
+    """A name BibTeX keeps whole: braced where it holds the word 'and' (which splits names)."""
+    escaped = _bib_escape(name)
+    return "{" + escaped + "}" if re.search(r"\band\b", name, re.IGNORECASE) else escaped
 
 
 def cite_key(talk: dict[str, Any], t: float | None) -> str:
@@ -100,7 +113,7 @@ def cite_key(talk: dict[str, Any], t: float | None) -> str:
 
 def bibtex(talk: dict[str, Any], url: str, t: float | None, accessed: dt.date) -> str:
     """A BibTeX ``@misc`` entry (biblatex reads ``urldate`` too)."""
-    fields = [("author", " and ".join(_bib_escape(n) for n in _authors(talk)) or None),
+    fields = [("author", " and ".join(_bib_name(n) for n in _authors(talk)) or None),
               ("title", "{" + _bib_escape(talk["title"]) + "}"),
               ("howpublished", _bib_escape(", ".join(
                   x for x in ("Vortrag", talk.get("event"), talk.get("town")) if x))),

@@ -6,6 +6,7 @@ and the admin editor, with the limits of the catalog columns the details are sto
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -17,6 +18,7 @@ from .licences import LICENCES
 EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published",
             "licence")
 MAX_SPEAKERS = 50
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and newlines are text
 MAX_GLOSSARY = 100
 
 
@@ -61,6 +63,16 @@ class TalkDetails(BaseModel):
     def _drop_blank_items(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [v for v in value if not (isinstance(v, str) and not v.strip())]
+        return value
+
+    @field_validator("title", "event", "date", "town", "language", "description", "speakers",
+                     "glossary")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """Text only: a control character would break every XML export (TEI, ELAN, OAI)."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and CONTROL.search(text):
+                raise ValueError("contains a control character")
         return value
 
     @field_validator("date")

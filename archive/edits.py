@@ -12,7 +12,7 @@ from typing import Any
 from . import catalog as cat
 from . import details
 from . import transcript as tr
-from .clock import now_iso
+from .clock import now, now_iso
 from .errors import InputError, NotFound
 from .paths import transcript_path
 from .search.outbox import queue_change
@@ -26,8 +26,11 @@ def update(catalog: cat.Catalog, talk_id: str, data: dict[str, Any]) -> cat.Talk
     changes = details.changes(data)
     with catalog.session() as s:
         talk = cat.find_talk(s, talk_id)
+        was_public = talk.published
         for key, value in changes.items():
             setattr(talk, key, value)
+        if was_public and not talk.published:  # harvesters learn it is gone (OAI-PMH)
+            s.merge(cat.DeletedTalk(id=talk_id, deleted_at=now()))
         if "date" in changes:
             talk.year = int(changes["date"][:4]) if changes["date"] else None
         queue_change(s, talk_id)
@@ -98,8 +101,9 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
         files.append(transcript_path(settings, talk.id))
         s.query(cat.Job).filter_by(talk_id=talk_id).delete()
         s.query(cat.VoiceSample).filter_by(talk_id=talk_id).delete()  # the voice goes too
+        if talk.published:  # for harvesters: the id and when, nothing more; a talk never
+            s.merge(cat.DeletedTalk(id=talk_id, deleted_at=now()))  # public leaves no trace
         s.delete(talk)
-        s.merge(cat.DeletedTalk(id=talk_id))  # for harvesters: the id and when, nothing more
         queue_change(s, talk_id, cat.OutboxAction.DELETE)
     removed = []
     for f in dict.fromkeys(files):

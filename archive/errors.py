@@ -73,6 +73,17 @@ class SearchUnavailable(TalkarchiveError):
         self.headers["Retry-After"] = "5"
 
 
+class Busy(TalkarchiveError):
+    """Too many of a costly request run at once; try again shortly."""
+
+    code = "busy"
+    status = 503
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.headers["Retry-After"] = "30"
+
+
 class SearchError(TalkarchiveError):
     """Meilisearch rejected a request; ``code`` is Meilisearch's own error code."""
 

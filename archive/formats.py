@@ -10,7 +10,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .transcript import Transcript, segment_from_dict
+import orjson
+
+from .transcript import Transcript, plain, segment_from_dict
 
 FORMATS: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",
@@ -133,7 +135,9 @@ def to_json(transcript: Transcript, talk: dict[str, Any]) -> str:
         "provenance": data["provenance"],
         "segments": segments,
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    # orjson: the standard library's encoder falls back to pure Python when it indents
+    # (24 ms against 2 ms for a 2,400-word talk; README, Corpus)
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2, default=plain).decode("utf-8") + "\n"
 
 
 def from_json_export(text: str) -> Transcript:

@@ -99,7 +99,8 @@ def _fields(parent: ET.Element, **children: str) -> ET.Element:
 
 
 _VISIBLE = (cat.Talk.published.is_(True), cat.Talk.status == cat.TalkStatus.READY.value)
-_UNSHADOWED = cat.DeletedTalk.id.not_in(select(cat.Talk.id))  # a re-ingested talk wins
+# a talk visible again (re-ingested, published again) hides its tombstone
+_UNSHADOWED = cat.DeletedTalk.id.not_in(select(cat.Talk.id).where(*_VISIBLE))
 
 
 def _events(session: Session) -> list[str]:
@@ -115,7 +116,7 @@ def _item(session: Session, where: Where, ident: str) -> cat.Talk | cat.DeletedT
     talk = session.get(cat.Talk, talk_id) if talk_id else None
     if talk is not None and talk.published and talk.status == cat.TalkStatus.READY:
         return talk
-    gone = session.get(cat.DeletedTalk, talk_id) if talk_id and talk is None else None
+    gone = session.get(cat.DeletedTalk, talk_id) if talk_id else None
     if gone is not None:
         return gone
     raise OaiError(("idDoesNotExist", f"no item {ident[:40]!r} in this repository"))

@@ -7,13 +7,14 @@ derived from it. :class:`Provenance` records the engine, model and options that 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 FORMAT_VERSION = 1
 
@@ -66,12 +67,22 @@ class Transcript:
     voices: dict[str, Voice] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["version"] = FORMAT_VERSION
-        for seg in data["segments"]:
-            if seg["speaker"] is None:
-                del seg["speaker"]
-        return data
+        """Built field by field: ``dataclasses.asdict`` deep-copies every word (12 ms of a
+        2,400-word talk's 25 ms JSON export)."""
+        segments = []
+        for seg in self.segments:
+            item: dict[str, Any] = {
+                "start": seg.start, "end": seg.end, "text": seg.text,
+                "words": [{"start": w.start, "end": w.end, "word": w.word,
+                           "probability": w.probability} for w in seg.words]}
+            if seg.speaker is not None:
+                item["speaker"] = seg.speaker
+            segments.append(item)
+        return {"talk_id": self.talk_id, "language": self.language, "duration": self.duration,
+                "segments": segments, "provenance": asdict(self.provenance),
+                "history": [dict(h) for h in self.history],
+                "voices": {k: asdict(v) for k, v in self.voices.items()},
+                "version": FORMAT_VERSION}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Transcript:
@@ -100,16 +111,24 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
     )
 
 
+def plain(value: Any) -> Any:
+    """For orjson: a numpy number (which ``json`` took for the float it subclasses) as the
+    Python number it holds; anything else is still an error."""
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def save(transcript: Transcript, path: Path) -> None:
     """Write atomically: a reader never sees half a transcript."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+    tmp.write_bytes(orjson.dumps(transcript.to_dict(), option=orjson.OPT_INDENT_2, default=plain))
     os.replace(tmp, path)
 
 
 def load(path: Path) -> Transcript:
-    return Transcript.from_dict(json.loads(path.read_text("utf-8")))
+    return Transcript.from_dict(orjson.loads(path.read_bytes()))
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'»«“”)]*$")

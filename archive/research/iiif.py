@@ -109,6 +109,15 @@ def _links(talk: dict[str, Any], title: str, lang: str) -> dict[str, Any]:
     return links
 
 
+def _served_at(talk: dict[str, Any], base: str) -> str:
+    """A manifest's id is the address it is served from: beside the captions
+    (``/api/talks/{id}/transcript.iiif``); without them, under the talk page."""
+    captions = str(talk.get("captions_url") or "")
+    if captions.endswith("/transcript.vtt"):
+        return captions.removesuffix(".vtt") + ".iiif"
+    return f"{base}/manifest"
+
+
 def to_iiif(transcript: Transcript, talk: dict[str, Any]) -> str:
     """The talk and its transcript as an IIIF Presentation 3 Manifest (JSON text). Needs the
     talk's absolute ``url`` and ``media_url``."""
@@ -117,7 +126,7 @@ def to_iiif(transcript: Transcript, talk: dict[str, Any]) -> str:
     lang = str(talk.get("language") or transcript.language or "de")
     title = str(talk.get("title") or transcript.talk_id)
     manifest: dict[str, Any] = {
-        "@context": CONTEXT, "id": f"{base}/manifest", "type": "Manifest",
+        "@context": CONTEXT, "id": _served_at(talk, base), "type": "Manifest",
         "label": _lang([title], lang),
         "metadata": _metadata(transcript, talk),
     }

@@ -78,3 +78,13 @@ def test_turn_index_agrees_with_scanning_every_turn() -> None:
     overlapping = [diarize.Turn(0, 10, "A"), diarize.Turn(2, 3, "B")]
     assert not diarize._TurnIndex(overlapping).sorted
     assert diarize._TurnIndex(overlapping).speaker(2.1, 2.9) == "A"
+
+
+def test_a_unit_without_a_finite_embedding_takes_its_neighbours_speaker() -> None:
+    x, truth = _voices(2, 30, seed=2)
+    x[0] = np.nan
+    x[31] = np.inf
+    labels = diarize.speakers_of(x)
+    assert len(set(labels)) == 2
+    assert labels[0] == labels[1] and labels[31] == labels[30]
+    assert (diarize.speakers_of(np.full((3, 192), np.nan)) == -1).all()

@@ -50,6 +50,7 @@ def test_first_revision_filled_upgraded_and_read_back(tmp_path: Path) -> None:
         talk = catalog.get("t1")
         assert talk is not None and talk.title == "Bürgerbus" and talk.speakers == ["Anna"]
         assert talk.duration == 12.5 and talk.status == cat.TalkStatus.READY
+        assert talk.licence == "LicenseRef-all-rights-reserved"  # 0004: nobody chose one
         assert [row.action for row in catalog.pending_outbox()] == ["upsert"]
         with catalog.session() as s:
             job = s.get(cat.Job, "j1")

@@ -200,12 +200,20 @@ def test_audio_talk_without_a_date_or_event(archive: tuple[TestClient, cat.Catal
 def test_unpublished_talks_never_appear(archive: tuple[TestClient, cat.Catalog]) -> None:
     client, catalog = archive
     insert(catalog, row("pub", T0), row("hid", T0, published=False, event="Geheim"),
-           cat.DeletedTalk(id="hid", deleted_at=T0))  # a talk wins over its old tombstone
+           row("never", T0, published=False, event="Geheim"),
+           cat.DeletedTalk(id="hid", deleted_at=T0))  # unpublished after it was harvested
     for verb in ("ListIdentifiers", "ListRecords"):
         pages, _ = harvest(client, verb, metadataPrefix="oai_dc")
-        assert idents(pages[0]) == ["oai:testserver:pub"]
+        headers = list(pages[0].iter(f"{{{oai.OAI_NS}}}header"))
+        assert idents(pages[0]) == ["oai:testserver:hid", "oai:testserver:pub"]
+        hid = headers[0]
+        assert hid.get("status") == "deleted"  # harvesters learn it is gone; nothing about it
+        assert [etree.QName(e).localname for e in hid] == ["identifier", "datestamp"]
     root = ask(client, verb="GetRecord", identifier="oai:testserver:hid", metadataPrefix="oai_dc")
-    assert errors(root) == ["idDoesNotExist"] and root.find("o:GetRecord", NS) is None
+    assert root.find("o:GetRecord/o:record/o:header", NS).get("status") == "deleted"
+    assert root.find("o:GetRecord/o:record/o:metadata", NS) is None
+    never = ask(client, verb="GetRecord", identifier="oai:testserver:never", metadataPrefix="oai_dc")
+    assert errors(never) == ["idDoesNotExist"] and never.find("o:GetRecord", NS) is None
     assert oai.set_spec("Geheim") not in etree.tostring(ask(client, verb="ListSets")).decode()
     geheim = ask(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set=oai.set_spec("Geheim"))
     assert errors(geheim) == ["noRecordsMatch"]

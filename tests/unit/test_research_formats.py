@@ -329,7 +329,7 @@ def _annotations(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 def test_iiif_manifest_carries_media_sentences_and_licence() -> None:
     manifest = json.loads(iiif.to_iiif(sample(), talk()))
     assert manifest["@context"] == "http://iiif.io/api/presentation/3/context.json"
-    assert manifest["id"] == talk()["url"] + "/manifest" and manifest["type"] == "Manifest"
+    assert manifest["id"] == talk()["captions_url"].removesuffix(".vtt") + ".iiif" and manifest["type"] == "Manifest"
     assert manifest["label"] == {"de": [talk()["title"]]}
     assert manifest["rights"] == "http://creativecommons.org/licenses/by/4.0/"
     assert manifest["requiredStatement"]["value"] == {"none": ["CC BY 4.0"]}

@@ -168,3 +168,51 @@ def test_corpus_holds_exactly_the_published_matches(tmp_path: Path) -> None:
         assert json.loads(zf.read("t1/t1.json"))["talk"]["licence"]["id"] == "CC-BY-4.0"
         bad = client.get("/api/corpus.zip?formats=json,docx")
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_format"
+
+
+def test_review_findings_on_visibility_caching_and_load(tmp_path: Path) -> None:
+    from api.routes import corpus as corpus_route
+    from archive import edits
+
+    with app_with(tmp_path, FakeSearch()) as (client, catalog, token):
+        settings = client.app.state.settings  # type: ignore[attr-defined]
+        add_talk(catalog, tmp_path, "t1")
+        add_talk(catalog, tmp_path, "t2", published=False)
+        save_transcript(settings, "t2", ["Geheim."])
+        auth = {"Authorization": f"Bearer {token}"}
+        # a staff view of an unpublished talk is never kept by a shared cache
+        for path in ("/api/talks/t2/cite.bib", "/api/talks/t2/transcript.tei"):
+            r = client.get(path, headers=auth)
+            assert r.status_code == 200 and r.headers["cache-control"] == "private, no-store", path
+        public = client.get("/api/talks/t1/cite.bib")
+        assert public.headers["cache-control"] == "public, max-age=60"
+        assert public.headers["vary"] == "Host"  # links follow the address asked
+        # unpublishing tells harvesters; a talk never published leaves no tombstone when deleted
+        edits.update(catalog, "t1", {"published": False})
+        with catalog.session() as s:
+            assert s.get(cat.DeletedTalk, "t1") is not None
+        edits.delete(settings, catalog, "t2")
+        with catalog.session() as s:
+            assert s.get(cat.DeletedTalk, "t2") is None
+        # at most MAX_BUILDS corpora at once
+        for _ in range(corpus_route.MAX_BUILDS):
+            corpus_route.BUILDS.acquire()
+        try:
+            busy = client.get("/api/corpus.zip")
+            assert busy.status_code == 503 and busy.json()["error"]["code"] == "corpus_busy"
+            assert busy.headers["retry-after"] == "30"
+        finally:
+            for _ in range(corpus_route.MAX_BUILDS):
+                corpus_route.BUILDS.release()
+        bad = client.patch("/api/talks/t1", json={"title": "Ende\x02"}, headers=auth)
+        assert bad.status_code == 400 and "control character" in bad.json()["error"]["message"]
+
+
+def test_bibtex_with_backslashes_braces_and_and() -> None:
+    tricky = {**TALK, "title": "Pfad C:\\ und {Ende}\\", "speakers": ["Stadt and Land GmbH"],
+              "speaker_names": {}}
+    text = citations.bibtex(tricky, "https://a/t", None, TODAY) + citations.bibtex(TALK, "https://a/u", None, TODAY)
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 2
+    assert library.entries[1]["url"] == "https://a/u"
+    assert library.entries[0]["author"] == "{Stadt and Land GmbH}"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import srt
 import webvtt
 
 from archive import formats
-from archive.transcript import Provenance, Segment, Transcript, Word, load, save, split_sentences
+from archive.transcript import Provenance, Segment, Transcript, Voice, Word, load, save, split_sentences
 
 
 def words(text: str, start: float = 0.0, step: float = 0.4) -> list[Word]:
@@ -71,3 +72,15 @@ def test_clock_rounds_and_pads() -> None:
                    Provenance("e", "m", None, "cpu", "int8", {}))
     assert "01:02:05,500 --> 01:02:06,250" in formats.to_srt(t, {})
     assert "01:02:05.500 --> 01:02:06.250" in formats.to_vtt(t, {})
+
+
+def test_numpy_numbers_are_written_as_plain_numbers(tmp_path: Path) -> None:
+    import numpy as np
+
+    seg = Segment(np.float64(0.5), np.float32(1.25), "Hallo.", [Word(np.float64(0.5), 1.25, " Hallo.")])
+    t = Transcript("x", "de", np.float64(2.0), [seg], Provenance("e", "m", None, "cpu", "int8", {}),
+                   voices={"SPEAKER_1": Voice([np.float64(0.1)], np.float64(1.5))})
+    save(t, tmp_path / "t.json")
+    back = load(tmp_path / "t.json")
+    assert back.segments[0].start == 0.5 and back.voices["SPEAKER_1"].seconds == 1.5
+    assert json.loads(formats.to_json(t, {}))["segments"][0]["end"] == 1.25

@@ -85,6 +85,21 @@
     if (target) seek(parseFloat(target.dataset.t), true);
   });
 
+  // copy an element's text; where the clipboard is refused, select it for the reader to copy
+  async function copyText(element) {
+    try {
+      await navigator.clipboard.writeText(element.textContent);
+      return true;
+    } catch (error) {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return false;
+    }
+  }
+
   // copy a link to this moment
   const copy = document.getElementById("copy-link");
   const out = document.getElementById("moment-link");
@@ -93,16 +108,7 @@
     url.search = "";
     url.searchParams.set("t", String(Math.floor(video.currentTime)));
     out.textContent = url.toString();
-    try {
-      await navigator.clipboard.writeText(url.toString());
-      out.textContent = texts.copied + ": " + url.toString();
-    } catch (error) {
-      const range = document.createRange();
-      range.selectNodeContents(out);
-      const selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-    }
+    if (await copyText(out)) out.textContent = texts.copied + ": " + url.toString();
   });
 
   // cite this moment: the page's German citation with the player's second filled in
@@ -134,16 +140,7 @@
   document.getElementById("copy-cite").addEventListener("click", async () => {
     citeWhole = false;
     updateCitation();
-    try {
-      await navigator.clipboard.writeText(citation.textContent);
-      citeState.textContent = texts.cite_copied;
-    } catch (error) {
-      const range = document.createRange();
-      range.selectNodeContents(citation);
-      const selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-    }
+    if (await copyText(citation)) citeState.textContent = texts.cite_copied;
   });
 
   // search inside this talk

@@ -18,9 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("talks") as batch:
-        # talks made before licences existed get the shipped default, CC BY 4.0
+        # talks made before licences existed: nobody chose one, so none is granted until staff
+        # do (the setting's default is for new talks; an existing talk must not gain CC BY)
         batch.add_column(sa.Column("licence", sa.String(64), nullable=False,
-                                   server_default="CC-BY-4.0"))
+                                   server_default="LicenseRef-all-rights-reserved"))
     op.create_table(
         "deleted_talks",
         sa.Column("id", sa.String(32), primary_key=True),
