@@ -17,6 +17,7 @@ from archive.search import server
 from archive.settings import Settings
 
 from . import admin, errors, pages
+from .headers import SecurityHeaders
 from .routes import ROUTERS
 
 
@@ -47,4 +48,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=str(pages.WEB / "static")), name="static")
+    app.add_middleware(SecurityHeaders)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -28,6 +29,12 @@ templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["clock"] = i18n.clock
 templates.env.filters["voice"] = i18n.voice
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("talkarchive.pages")
+
+
+def _same_site(path: str) -> str:
+    """A path that stays on this site: '//evil.example/' would be a link to that host."""
+    return "/" + path.lstrip("/\\")
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -38,7 +45,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     params["lang"] = other
     response = templates.TemplateResponse(
         request, name,
-        {"t": texts, "lang": lang, "switch_url": f"{request.url.path}?{urlencode(params)}",
+        {"t": texts, "lang": lang, "switch_url": f"{_same_site(request.url.path)}?{urlencode(params)}",
          **context},
         status_code=status,
     )
@@ -116,7 +123,11 @@ def talk_page(request: Request, talk_id: str) -> Response:
         talk = visible_talk(request, talk_id)
     except NotFound:
         return render(request, "not_found.html", {}, status=404)
-    transcript = tr.load(transcript_path(request.app.state.settings, talk.id))
+    path = transcript_path(request.app.state.settings, talk.id)
+    if not path.is_file():
+        log.warning("talk %s: its transcript %s is missing", talk.id, path)
+        return render(request, "not_found.html", {}, status=404)
+    transcript = tr.load(path)
     t = _moment(talk, request.query_params.get("t"))
     who = staff(request)
     shown = talk_json(talk)

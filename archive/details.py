@@ -127,6 +127,8 @@ def changes(data: dict[str, Any]) -> dict[str, Any]:
         raise InputError("title must not be empty")
     if "published" in data and data["published"] is None:
         raise InputError("published must be true or false")
+    if "language" in data and details.language is None:
+        raise InputError("language must be a language code such as de")
     if "licence" in data and details.licence is None:
         raise InputError("licence must be one of " + ", ".join(LICENCES))
     return {name: getattr(details, name) for name in data}

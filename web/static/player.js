@@ -173,6 +173,7 @@
     seek(parseFloat(w.dataset.t), false);
     count.textContent = `${hitIndex + 1} / ${hits.length}`;
   }
+  document.getElementById("find").addEventListener("submit", (event) => event.preventDefault());
   findInput.addEventListener("input", find);
   findInput.addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); step(event.shiftKey ? -1 : 1); }

@@ -1,0 +1,54 @@
+"""Security headers on every answer, and links that stay on this site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .fakes import FakeSearch, add_talk, app_with
+
+
+def test_every_answer_carries_the_security_headers(tmp_path: Path) -> None:
+    with app_with(tmp_path, FakeSearch([[{"hits": [], "totalHits": 0, "facetDistribution": {}}]] * 4)) as (
+            client, catalog, _):
+        add_talk(catalog, tmp_path, "t1")
+        for path in ("/", "/api/talks/t1", "/api/talks/nope", "/talks/nope", "/static/style.css",
+                     "/api/talks/t1/media"):
+            r = client.get(path)
+            csp = r.headers["content-security-policy"]
+            assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp, path
+            assert "unsafe-inline" not in csp, path
+            assert r.headers["x-content-type-options"] == "nosniff", path
+            assert r.headers["x-frame-options"] == "DENY", path
+            assert r.headers["referrer-policy"] == "strict-origin-when-cross-origin", path
+        docs = client.get("/docs")  # Swagger UI starts itself with one inline script
+        assert "script-src 'self' 'unsafe-inline'" in docs.headers["content-security-policy"]
+
+
+def test_pages_have_no_inline_script_or_handlers(tmp_path: Path) -> None:
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    for page in templates.glob("*.html"):
+        html = page.read_text()
+        assert not re.search(r"\son[a-z]+\s*=", html), page.name
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, (page.name, tag)
+
+
+def test_the_language_switch_stays_on_this_site(tmp_path: Path) -> None:
+    with app_with(tmp_path, FakeSearch()) as (client, _catalog, _):
+        r = client.get("http://testserver//evil.example/")
+        links = re.findall(r'href="([^"]*lang=[^"]*)"', r.text)
+        assert links == ["/evil.example/?lang=en"]
+        r = client.get("http://testserver/\\\\evil.example/")
+        assert all(not link.startswith(("//", "/\\")) for link in
+                   re.findall(r'href="([^"]*lang=[^"]*)"', r.text))
+
+
+def test_bad_input_that_answered_500(tmp_path: Path) -> None:
+    with app_with(tmp_path, FakeSearch()) as (client, catalog, token):
+        add_talk(catalog, tmp_path, "t1")  # a talk whose transcript file is missing
+        auth = {"Authorization": f"Bearer {token}"}
+        r = client.patch("/api/talks/t1", json={"language": None}, headers=auth)
+        assert r.status_code == 400 and r.json()["error"]["message"].startswith("language")
+        assert client.get("/talks/t1").status_code == 404
+        assert client.get("/api/talks/t1/transcript.tei").status_code == 404
