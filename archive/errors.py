@@ -8,11 +8,12 @@ class TalkarchiveError(Exception):
 
     code = "internal_error"
     status = 500
+    retry_after: str | None = None  # seconds, for a Retry-After header
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.headers: dict[str, str] = {}
+        self.headers: dict[str, str] = {"Retry-After": self.retry_after} if self.retry_after else {}
         self.detail: str | None = None  # for the CLI and logs, never sent to anonymous users
         if code:
             self.code = code
@@ -67,10 +68,7 @@ class SearchUnavailable(TalkarchiveError):
 
     code = "search_unavailable"
     status = 503
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.headers["Retry-After"] = "5"
+    retry_after = "5"
 
 
 class Busy(TalkarchiveError):
@@ -78,10 +76,7 @@ class Busy(TalkarchiveError):
 
     code = "busy"
     status = 503
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.headers["Retry-After"] = "30"
+    retry_after = "30"
 
 
 class SearchError(TalkarchiveError):
