@@ -296,6 +296,14 @@ def test_staff_signs_in_uploads_corrects_and_finds(served: Served, browser: Brow
     assert "Das neue Freibad" in public.locator("ol.talks > li.talk h3").first.text_content()
     assert public.locator(".hits .who").first.text_content() == "Lena Vogt:"
     public.close()
+
+    # signing out ends the session: the old cookie no longer opens /admin
+    page.goto(served.url + "/admin")
+    cookie = next(c for c in context.cookies() if c["name"] == "ta_session")
+    page.click("form[action='/admin/logout'] button[type=submit]")
+    page.wait_for_selector("form.login")
+    again = httpx.get(served.url + "/admin", cookies={"ta_session": cookie["value"]}, timeout=30)
+    assert 'action="/admin/login"' in again.text
     assert console.errors == []
     context.close()
 
