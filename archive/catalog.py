@@ -10,6 +10,9 @@ Meilisearch has finished the task (at-least-once, never ahead of the catalog).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -30,6 +33,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -233,6 +237,9 @@ def find_talk(session: Session, talk_id: str) -> Talk:
     return talk
 
 
+_MEMORY_LOCK = threading.RLock()
+
+
 class Catalog:
     def __init__(self, settings: Settings) -> None:
         url = settings.catalog_url
@@ -243,6 +250,32 @@ class Catalog:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         migrations.upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """One holder at a time across processes and threads: a file lock beside a SQLite
+        catalog, a session advisory lock on PostgreSQL (the index drain: two drainers let a
+        request return before the other one's index write was done)."""
+        database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
+        if self.engine.dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.sha1(name.encode(), usedforsecurity=False).digest()[:4], "big")
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            return
+        if not database or database == ":memory:":
+            with _MEMORY_LOCK:
+                yield
+            return
+        with open(f"{database}.{name}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # per open file: threads of one process wait too
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -48,9 +48,10 @@ def drain_outbox(settings: Settings, client: SearchClient, catalog: cat.Catalog)
     succeeded. Returns the number of rows applied."""
     ensure_index(settings, client, catalog)
     done = 0
-    while rows := catalog.pending_outbox(100):
-        for row in rows:
-            _apply(settings, client, catalog, row)
-            catalog.outbox_done(row.id, only=True)
-            done += 1
+    with catalog.exclusive("index-drain"):  # one writer; a second caller waits for the first
+        while rows := catalog.pending_outbox(100):
+            for row in rows:
+                _apply(settings, client, catalog, row)
+                catalog.outbox_done(row.id, only=True)
+                done += 1
     return done
