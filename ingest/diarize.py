@@ -19,6 +19,7 @@ import bisect
 import time
 import wave
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -30,7 +31,7 @@ import numpy as np
 from archive.settings import Settings
 from archive.transcript import Segment, Voice, Word, split_sentences
 
-from . import clustering, voiceprint
+from . import clustering, engines, voiceprint
 
 SAMPLE_RATE = 16_000
 MIN_SECONDS = 0.5  # shorter audio holds no turn worth labelling
@@ -80,14 +81,10 @@ class Diarization:
     provenance: dict[str, Any] = field(default_factory=dict)
 
 
-def _pieces(wav: Path) -> Any:
-    """(offset seconds, float32 samples) pieces of a 16 kHz mono WAV."""
-    with wave.open(str(wav), "rb") as w:
-        offset, size = 0, int(READ_SECONDS * SAMPLE_RATE)
-        while raw := w.readframes(size):
-            audio = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768.0
-            yield offset / SAMPLE_RATE, audio
-            offset += len(audio)
+def _pieces(wav: Path) -> Iterator[tuple[float, np.ndarray]]:
+    """(offset seconds, float32 samples) pieces of at most READ_SECONDS, read as the engine
+    reads its chunks (cut in the quietest moment)."""
+    return engines.read_chunks(wav, READ_SECONDS)
 
 
 def _speech_in(piece: tuple[float, np.ndarray]) -> list[tuple[float, float]]:
