@@ -22,14 +22,12 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from . import catalog as cat
-from . import citations, exports, formats
-from . import transcript as tr
+from . import citations, corpus_files, exports, formats
 from .corpus_readme import readme
 from .paths import transcript_path
 from .search import query as search_query
@@ -98,9 +96,9 @@ class _Sink(io.RawIOBase):
         return data
 
 
-def _row(talk: cat.Talk, transcript: tr.Transcript | None, base_url: str) -> dict[str, Any]:
+def _row(talk: cat.Talk, done: corpus_files.Rendered, base_url: str) -> dict[str, Any]:
     lic = talk.public_dict()["licence"]
-    prov = transcript.provenance if transcript else None
+    prov = done.provenance
     return {
         "id": talk.id, "title": talk.title, "event": talk.event, "date": talk.date,
         "year": talk.year, "town": talk.town, "speakers": talk.all_speakers(),
@@ -109,25 +107,9 @@ def _row(talk: cat.Talk, transcript: tr.Transcript | None, base_url: str) -> dic
         "url": f"{base_url}/talks/{talk.id}",
         "engine": prov.engine if prov else None, "model": prov.model if prov else None,
         "diarizer": (prov.diarization or {}).get("diarizer") if prov else None,
-        "corrections": sum(1 for h in (transcript.history if transcript else [])
-                           if h.get("who") != "rediarize"),
+        "corrections": done.corrections,
         "provenance": {k: v for k, v in vars(prov).items() if k != "options"} if prov else None,
     }
-
-
-def _load(settings: Settings, talk: cat.Talk) -> tr.Transcript | None:
-    path = transcript_path(settings, talk.id)
-    return tr.load(path) if path.is_file() else None
-
-
-def _segments(transcript: tr.Transcript, talk: dict[str, Any]) -> Iterator[bytes]:
-    for seg, who in zip(transcript.segments, formats.speakers(transcript, talk), strict=True):
-        yield orjson.dumps({
-            "talk_id": transcript.talk_id, "start": seg.start, "end": seg.end,
-            "speaker": who, "speaker_label": seg.speaker, "text": seg.text,
-            "words": [{"start": w.start, "end": w.end, "word": w.word.strip(),
-                       "probability": w.probability} for w in seg.words],
-        }, option=orjson.OPT_APPEND_NEWLINE, default=tr.plain)
 
 
 def _talks_csv(rows: list[dict[str, Any]]) -> str:
@@ -153,20 +135,19 @@ def stream(settings: Settings, selection: Selection, base_url: str,
     base_url = base_url.rstrip("/")
     sink = _Sink()
     rows: list[dict[str, Any]] = []
-    with (tempfile.TemporaryFile() as sentences,
+    jobs = (corpus_files.Job(str(transcript_path(settings, talk.id)),
+                             exports.links(talk.public_dict(), base_url), tuple(selection.formats))
+            for talk in selection.talks)
+    with (tempfile.TemporaryFile() as sentences, ExitStack() as stack,
           zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED,
                           compresslevel=COMPRESSION) as zf):
-        for n, talk in enumerate(selection.talks, 1):
-            transcript = _load(settings, talk)
-            rows.append(_row(talk, transcript, base_url))
+        done = stack.enter_context(closing(corpus_files.render_all(jobs, len(selection.talks))))
+        for n, (talk, rendered) in enumerate(zip(selection.talks, done, strict=True), 1):
+            rows.append(_row(talk, rendered, base_url))
             progress("talks", n, len(selection.talks))
-            if transcript is None:
-                continue  # listed in talks.csv without files; README says so
-            shown = exports.links(talk.public_dict(), base_url)
-            sentences.writelines(_segments(transcript, shown))
-            for fmt in selection.formats:
-                name = f"{talk.id}/{talk.id}.{exports.EXTENSIONS[fmt]}"
-                zf.writestr(name, exports.render(transcript, shown, fmt))
+            sentences.write(rendered.segments)
+            for ext, content in rendered.files:
+                zf.writestr(f"{talk.id}/{talk.id}.{ext}", content)
                 yield sink.take()
         sentences.seek(0)
         with zf.open("segments.jsonl", "w", force_zip64=True) as out:

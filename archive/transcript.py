@@ -19,7 +19,7 @@ import orjson
 FORMAT_VERSION = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     start: float
     end: float
@@ -27,7 +27,7 @@ class Word:
     probability: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     start: float
     end: float
@@ -106,7 +106,8 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
         start=float(data["start"]),
         end=float(data["end"]),
         text=data["text"],
-        words=[Word(**w) for w in data.get("words", [])],
+        words=[Word(w["start"], w["end"], w["word"], w.get("probability"))
+               for w in data.get("words", ())],
         speaker=data.get("speaker"),
     )
 

@@ -7,7 +7,7 @@ with word times and two speakers, is written once; then, in the same process:
   thrown away, nothing zipped;
 - corpus: :func:`archive.corpus.stream` writing the whole ZIP to /dev/null, as the API streams
   it: talks/s, the ratio to the baseline, and the peak RSS above the RSS before it started
-  (sampled every 20 ms).
+  (sampled every 20 ms, this process and its render workers together).
 
 Targets: at least 100 talks/s, and at most 200 MB above idle.
 
@@ -17,6 +17,7 @@ Targets: at least 100 talks/s, and at most 200 MB above idle.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -81,8 +82,12 @@ class Peak:
         self.thread.start()
 
     def _watch(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, self.proc.memory_info().rss)
+        while self.running:  # this process and its render workers together
+            rss = self.proc.memory_info().rss
+            for child in self.proc.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    rss += child.memory_info().rss
+            self.peak = max(self.peak, rss)
             time.sleep(0.02)
 
     def stop(self) -> float:

@@ -14,7 +14,7 @@ import bibtexparser
 import pytest
 
 from archive import catalog as cat
-from archive import citations, formats
+from archive import citations, corpus_files, formats
 from archive import transcript as tr
 from archive.paths import transcript_path
 from archive.settings import Settings
@@ -140,7 +140,11 @@ def hits(*ids: str) -> list[dict[str, object]]:
     return [{"hits": [{"talk_id": i} for i in ids], "totalHits": len(ids)}]
 
 
-def test_corpus_holds_exactly_the_published_matches(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [False, True], ids=["in-process", "workers"])
+def test_corpus_holds_exactly_the_published_matches(tmp_path: Path, workers: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    if workers:  # the render workers a large corpus gets, for these two talks
+        monkeypatch.setattr(corpus_files, "IN_PROCESS_BELOW", 0)
     with app_with(tmp_path, FakeSearch([hits("t1", "t2", "t3", "gone")])) as (client, catalog, _):
         settings = client.app.state.settings  # type: ignore[attr-defined]
         for talk_id, published in (("t1", True), ("t2", True), ("t3", False), ("t4", True)):
