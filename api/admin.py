@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from archive import jobs, tokens
+from archive.errors import Forbidden
 from archive.licences import LICENCES
 
+from . import signin
 from .deps import COOKIE, staff
 from .pages import render
 from .presenters import talk_json
@@ -16,11 +19,18 @@ from .presenters import talk_json
 router = APIRouter(include_in_schema=False)
 
 
+def _login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+    token = signin.new_form_token()
+    response = render(request, "login.html", {"error": error, "login_csrf": token}, status=status)
+    signin.set_form_cookie(response, token)
+    return response
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request) -> Response:
     who = staff(request)
     if who is None:
-        return render(request, "login.html", {"error": None})
+        return _login_page(request)
     catalog = request.app.state.catalog
     talks = [talk_json(t) for t in catalog.talks()]
     recent = [j.public_dict() for j in jobs.recent(catalog, 30)]
@@ -30,12 +40,23 @@ def admin_page(request: Request) -> Response:
 
 @router.post("/admin/login")
 async def login(request: Request) -> Response:
-    form = await request.form()
-    token = str(form.get("token", "")).strip()
-    who = tokens.verify_token(request.app.state.catalog, token) if token else None
+    limiter: signin.Limiter = request.app.state.signin_limiter
+    address = signin.client_address(request)
+    limiter.check(address)
+    form = await signin.read_form(request)
+    try:
+        signin.check_form_token(request, form)
+    except Forbidden:
+        return _login_page(request, "expired", status=403)
+    token = form.get("token", "").strip()
+    catalog = request.app.state.catalog
+    who = await run_in_threadpool(tokens.verify_token, catalog, token) if token else None
     if who is None:
-        return render(request, "login.html", {"error": True}, status=401)
-    sid, _ = tokens.start_session(request.app.state.catalog, who)
+        limiter.failed(address)
+        return _login_page(request, "wrong", status=401)
+    limiter.succeeded(address)
+    settings = request.app.state.settings
+    sid, _ = await run_in_threadpool(tokens.start_session, catalog, who, settings.session_idle())
     response = RedirectResponse("/admin", status_code=303)
     response.set_cookie(COOKIE, sid, max_age=tokens.SESSION_DAYS * 86400, httponly=True,
                         secure=True, samesite="strict", path="/")
@@ -47,7 +68,8 @@ async def logout(request: Request) -> Response:
     # the form carries its CSRF token in the body; deps.staff would want the header (a 403
     # that left the session valid for its whole life)
     sid = request.cookies.get(COOKIE, "")
-    who = tokens.verify_session(request.app.state.catalog, sid) if sid else None
+    idle = request.app.state.settings.session_idle()
+    who = tokens.verify_session(request.app.state.catalog, sid, idle) if sid else None
     form = await request.form()
     if who is not None:
         tokens.check_csrf(who, str(form.get("csrf", "")))

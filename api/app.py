@@ -16,7 +16,7 @@ from archive.queue import Queue
 from archive.search import server
 from archive.settings import Settings
 
-from . import admin, errors, pages
+from . import admin, errors, pages, signin
 from .headers import SecurityHeaders
 from .routes import ROUTERS
 
@@ -28,6 +28,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.catalog = cat.Catalog(settings)
         app.state.search = server.client_for(settings)
         app.state.queue = Queue(settings)
+        app.state.signin_limiter = signin.Limiter()
         try:
             yield
         finally:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from archive.errors import TalkarchiveError
+
+log = logging.getLogger("talkarchive.api")
 
 
 def error_response(status: int, code: str, message: str,
@@ -18,14 +22,18 @@ def error_response(status: int, code: str, message: str,
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(TalkarchiveError)
-    async def archive_error(_request: Request, exc: TalkarchiveError) -> JSONResponse:
+    async def archive_error(request: Request, exc: TalkarchiveError) -> JSONResponse:
+        log.info("%s %s -> %d %s: %s", request.method, request.url.path[:200], exc.status,
+                 exc.code, exc.message[:300])
         return error_response(exc.status, exc.code, exc.message, exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path"))
-        return error_response(400, "bad_request", f"{where}: {first.get('msg', 'invalid')}")
+        message = f"{where}: {first.get('msg', 'invalid')}"
+        log.info("%s %s -> 400 bad_request: %s", request.method, request.url.path[:200], message)
+        return error_response(400, "bad_request", message)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

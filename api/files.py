@@ -4,6 +4,7 @@ ETag (size and mtime in nanoseconds) with 304 on If-None-Match, and the cache he
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import Request
@@ -12,6 +13,9 @@ from starlette.responses import MalformedRangeHeader
 from starlette.responses import RangeNotSatisfiable as _Unsatisfiable
 
 from archive.errors import NotFound, TalkarchiveError
+
+MAX_RANGE = 1024
+_NUMBER = re.compile(r"\d+")
 
 
 class RangeNotSatisfiable(TalkarchiveError):
@@ -35,8 +39,14 @@ def etag_for(path: Path) -> str:
 
 
 def _check_range(request: Request, size: int, etag: str) -> None:
-    """Raise the JSON 416 for a range that starts past the end (Starlette answers it in text)."""
+    """Raise the JSON 416 for a range that starts past the end (Starlette answers it in text),
+    and for one with a number of more than 19 digits (no file is that large; 5,000 digits were
+    a 500, as Python refuses to read an int of over 4,300) or over 1 KiB in all."""
     spec = request.headers.get("range")
+    if spec and (len(spec) > MAX_RANGE or any(len(n) > 19 for n in _NUMBER.findall(spec))):
+        exc = RangeNotSatisfiable(f"range {spec[:40]}… is too long for a file of {size} bytes")
+        exc.headers["Content-Range"] = f"bytes */{size}"
+        raise exc
     if_range = request.headers.get("if-range")
     if not spec or (if_range is not None and if_range != etag):
         return

@@ -171,6 +171,7 @@ class StaffSession(Base):
     token_id: Mapped[int] = mapped_column(Integer, index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class Job(Base):

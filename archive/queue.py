@@ -9,21 +9,25 @@ from collections.abc import Callable
 
 from huey import Huey, RedisHuey, SqliteHuey
 
+from .queue_messages import JsonSerializer
 from .settings import Settings
 
 TASK = "talkarchive.ingest"
 
 
 def make_huey(settings: Settings) -> Huey:
+    """Messages are JSON (:mod:`archive.queue_messages`), never pickles: anyone who can write
+    to Redis could otherwise run code in every worker."""
     url = settings.queue_url
+    serializer = JsonSerializer()
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("talkarchive", url=url, results=False)
+        return RedisHuey("talkarchive", url=url, results=False, serializer=serializer)
     if url and url.startswith("sqlite:///"):
         filename = url.removeprefix("sqlite:///")
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         filename = str((settings.data_dir / "queue.sqlite3").resolve())
-    return SqliteHuey("talkarchive", filename=filename, results=False)
+    return SqliteHuey("talkarchive", filename=filename, results=False, serializer=serializer)
 
 
 class Queue:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +63,10 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(
         30.0, gt=0, description="A running job whose worker is silent this long is run again."
     )
+    session_idle_minutes: int = Field(
+        120, ge=1, le=7 * 24 * 60,
+        description="A staff session unused this long is signed out (it lives 7 days at most).",
+    )
     max_upload_mb: int = Field(8192, ge=1, description="Largest accepted upload in MB.")
     index_batch_size: int = Field(
         2000, ge=1, description="Documents per request when the index is written."
@@ -73,6 +78,9 @@ class Settings(BaseSettings):
         if value not in LICENCES:
             raise ValueError(f"{value!r} is not one of {', '.join(LICENCES)}")
         return value
+
+    def session_idle(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.session_idle_minutes)
 
     def base_url(self, asked: str | None = None) -> str:
         """The address links are built on: PUBLIC_URL, else the one a request came to."""

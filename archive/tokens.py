@@ -7,12 +7,16 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
 
 from . import catalog as cat
 from .clock import now as _now
 from .errors import Forbidden, InputError, NotFound
 
-SESSION_DAYS = 7
+SESSION_DAYS = 7  # the longest a session lives; one idle for SESSION_IDLE_MINUTES ends sooner
+SESSION_TOUCH = dt.timedelta(seconds=60)  # last_seen_at is written at most once a minute
 TOKEN_PREFIX = "ta_"
 
 
@@ -65,8 +69,20 @@ def verify_token(catalog: cat.Catalog, token: str) -> Staff | None:
         return Staff(row.id, row.name)
 
 
-def start_session(catalog: cat.Catalog, staff: Staff) -> tuple[str, str]:
-    """A new session for a verified token: (cookie value, CSRF secret)."""
+def _stale(now: dt.datetime, idle: dt.timedelta) -> Any:
+    return sa.or_(cat.StaffSession.expires_at < now, cat.StaffSession.last_seen_at < now - idle)
+
+
+def purge_sessions(catalog: cat.Catalog, idle: dt.timedelta) -> int:
+    """Delete every session past its life or idle longer than ``idle``; how many."""
+    with catalog.session() as s:
+        return int(s.query(cat.StaffSession).filter(_stale(_now(), idle)).delete())
+
+
+def start_session(catalog: cat.Catalog, staff: Staff, idle: dt.timedelta) -> tuple[str, str]:
+    """A new session for a verified token: (cookie value, CSRF secret). Expired sessions are
+    purged on the way."""
+    purge_sessions(catalog, idle)
     sid = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     with catalog.session() as s:
@@ -75,13 +91,20 @@ def start_session(catalog: cat.Catalog, staff: Staff) -> tuple[str, str]:
     return sid, csrf
 
 
-def verify_session(catalog: cat.Catalog, sid: str) -> Staff | None:
+def verify_session(catalog: cat.Catalog, sid: str, idle: dt.timedelta) -> Staff | None:
+    """The staff member of a live session; one past its life or idle too long is deleted."""
     if not sid or len(sid) > 200:
         return None
     with catalog.session() as s:
         row = s.get(cat.StaffSession, _hash(sid))
-        if row is None or row.expires_at < _now():
+        now = _now()
+        if row is None:
             return None
+        if row.expires_at < now or row.last_seen_at < now - idle:
+            s.delete(row)
+            return None
+        if now - row.last_seen_at > SESSION_TOUCH:
+            row.last_seen_at = now
         token = s.get(cat.Token, row.token_id)
         if token is None or token.revoked_at is not None:
             return None

@@ -39,7 +39,7 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             if not found:
-                raise InputError(f"{p}: the folder holds no files")
+                raise InputError(f"no recordings in {p}")
             files.extend(found)
         else:
             files.append(p)

@@ -157,7 +157,7 @@ def test_bad_input_leaves_nothing(archive: Archive, tmp_path: Path) -> None:
     empty_folder = tmp_path / "nothing-here"
     empty_folder.mkdir()
     result = archive.run("ingest", str(empty_folder), check=False)
-    assert result.returncode == 2 and "holds no files" in result.stderr
+    assert result.returncode == 2 and f"no recordings in {empty_folder}" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert catalog_rows(archive) == 0
     assert index_count(archive) == 0

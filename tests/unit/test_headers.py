@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
+
+import pytest
 
 from .fakes import FakeSearch, add_talk, app_with
 
@@ -44,11 +47,23 @@ def test_the_language_switch_stays_on_this_site(tmp_path: Path) -> None:
                    re.findall(r'href="([^"]*lang=[^"]*)"', r.text))
 
 
-def test_bad_input_that_answered_500(tmp_path: Path) -> None:
+def test_bad_input_that_answered_500(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="talkarchive.api")
     with app_with(tmp_path, FakeSearch()) as (client, catalog, token):
         add_talk(catalog, tmp_path, "t1")  # a talk whose transcript file is missing
         auth = {"Authorization": f"Bearer {token}"}
         r = client.patch("/api/talks/t1", json={"language": None}, headers=auth)
         assert r.status_code == 400 and r.json()["error"]["message"].startswith("language")
+        r = client.patch("/api/talks/t1", json={"published": None}, headers=auth)
+        assert r.status_code == 400 and r.json()["error"]["message"].startswith("body.published")
         assert client.get("/talks/t1").status_code == 404
         assert client.get("/api/talks/t1/transcript.tei").status_code == 404
+        for spec in ("bytes=" + "9" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000,
+                     "bytes=" + ",".join(["0-1"] * 400)):
+            r = client.get("/api/talks/t1/media", headers={"Range": spec})
+            assert r.status_code == 416 and r.headers["content-range"] == "bytes */1000"
+            assert r.json()["error"]["code"] == "range_not_satisfiable"
+    logged = [rec.getMessage() for rec in caplog.records if rec.name == "talkarchive.api"]
+    assert any("PATCH /api/talks/t1 -> 400 bad_request: body.published" in m for m in logged)
+    assert any("/transcript.tei -> 404" in m for m in logged)
+    assert sum("-> 416 range_not_satisfiable" in m for m in logged) == 4
