@@ -59,7 +59,7 @@ def staff(request: Request) -> tokens.Staff | None:
         return who
     sid = request.cookies.get(COOKIE)
     if sid:
-        who = tokens.verify_session(catalog, sid)
+        who = tokens.verify_session(catalog, sid, request.app.state.settings.session_idle())
         if who is not None and request.method in UNSAFE:
             tokens.check_csrf(who, request.headers.get("x-csrf-token"))
         return who
