@@ -1,6 +1,8 @@
 """Security headers on every answer: a Content-Security-Policy without inline script (the pages'
 scripts are files; their data rides in ``application/json`` blocks, which never run), no MIME
-sniffing, no framing by other sites, and a referrer that stays on this site.
+sniffing, no framing by other sites, and a referrer that stays on this site. Every answer to a
+request that carries staff credentials is ``Cache-Control: private, no-store``: only staff see
+unpublished talks, voices and CSRF tokens, and no shared cache may keep them.
 
 Swagger UI at ``/docs`` (fastapi-offline's page) starts itself with one inline script: that
 page alone allows inline script. A pure ASGI middleware, so streamed answers (media, corpus)
@@ -21,6 +23,14 @@ HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
            "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
+def _asked_by_staff(scope: Scope) -> bool:
+    """A request with a staff token or session cookie (whether valid or not)."""
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and b"ta_session=" in value):
+            return True
+    return False
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -30,6 +40,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         policy = DOCS_CSP if scope["path"] == "/docs" else CSP
+        private = _asked_by_staff(scope)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -37,6 +48,10 @@ class SecurityHeaders:
                 headers.setdefault("Content-Security-Policy", policy)
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
+                if private:  # unpublished talks, voices, CSRF tokens: only this browser
+                    headers["Cache-Control"] = "private, no-store"
+                    headers.add_vary_header("Authorization")
+                    headers.add_vary_header("Cookie")
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -15,7 +15,10 @@ class ErrorResponse(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="ok | degraded")
+    catalog: str = Field(description="ok | down")
+    search: str = Field(description="ok | down")
+    queue: str = Field(description="ok | down")
 
 
 class SegmentHit(BaseModel):

@@ -162,6 +162,9 @@ class Token(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+TALK_LOCK = "talks"  # :meth:`Catalog.exclusive` name: storing a new talk, deleting one
+
+
 class StaffSession(Base):
     """A signed-in browser: the cookie carries the id, the row its token and CSRF secret."""
 
@@ -288,9 +291,27 @@ class Catalog:
         with self._sessions() as session:
             return session.get(Talk, talk_id)
 
+    def scrub(self) -> None:
+        """After a GDPR delete: SQLite's write-ahead log still holds page images with the
+        deleted rows (``secure_delete`` zeroes them in the database file); a truncating
+        checkpoint moves the log into the database and empties it. PostgreSQL keeps dead rows
+        until autovacuum reuses their space (README, Personal data)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def by_hash(self, content_hash: str) -> Talk | None:
         with self._sessions() as session:
             return session.query(Talk).filter_by(content_hash=content_hash).one_or_none()
+
+    def public_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are published, ready talks now."""
+        if not ids:
+            return set()
+        with self._sessions() as session:
+            rows = session.query(Talk.id).filter(Talk.id.in_(ids), Talk.published.is_(True),
+                                                 Talk.status == TalkStatus.READY)
+            return {row[0] for row in rows}
 
     def talks(self, ids: list[str] | None = None) -> list[Talk]:
         with self._sessions() as session:
@@ -348,4 +369,5 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # a deleted talk's text is zeroed, not left in free pages
     cursor.close()

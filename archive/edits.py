@@ -6,12 +6,14 @@ is drained (within seconds: the API drains it right after the change)."""
 from __future__ import annotations
 
 import difflib
+import shutil
 from pathlib import Path
 from typing import Any
 
 from . import catalog as cat
 from . import details
 from . import transcript as tr
+from .catalog import TALK_LOCK
 from .clock import now, now_iso
 from .errors import InputError, NotFound
 from .paths import transcript_path
@@ -94,21 +96,40 @@ def correct_segment(settings: Settings, catalog: cat.Catalog, talk_id: str, n: i
 
 
 def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]:
-    """Remove media, transcript, catalog row and (through the outbox) index documents."""
-    with catalog.session() as s:
-        talk = cat.find_talk(s, talk_id)
-        files = [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
-        files.append(transcript_path(settings, talk.id))
-        s.query(cat.Job).filter_by(talk_id=talk_id).delete()
+    """Remove everything of a talk (GDPR): media, transcript, catalog row, voice samples, its
+    jobs with their uploads, what a job left in the work dir, and (through the outbox) the
+    index documents. A talk still being transcribed can be deleted too: its job rows go, and
+    the job finds them gone when it would store the talk (:data:`TALK_LOCK` serialises the
+    two), so it stores nothing."""
+    with catalog.exclusive(TALK_LOCK), catalog.session() as s:
+        talk = s.get(cat.Talk, talk_id) if len(talk_id) <= 32 else None
+        job_rows = s.query(cat.Job).filter_by(talk_id=talk_id).all() if len(talk_id) <= 32 else []
+        if talk is None and not job_rows:
+            cat.find_talk(s, talk_id)  # the one NotFound
+        files = [Path(j.upload_path) for j in job_rows if j.upload_path]
+        if talk is not None:
+            files += [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
+            if talk.published:  # for harvesters: the id and when, nothing more; a talk never
+                s.merge(cat.DeletedTalk(id=talk_id, deleted_at=now()))  # public leaves no trace
+            s.delete(talk)
+        files.append(transcript_path(settings, talk_id))
+        for job in job_rows:
+            s.delete(job)
         s.query(cat.VoiceSample).filter_by(talk_id=talk_id).delete()  # the voice goes too
-        if talk.published:  # for harvesters: the id and when, nothing more; a talk never
-            s.merge(cat.DeletedTalk(id=talk_id, deleted_at=now()))  # public leaves no trace
-        s.delete(talk)
         queue_change(s, talk_id, cat.OutboxAction.DELETE)
-    removed = []
-    for f in dict.fromkeys(files):
-        if f.exists():
-            f.unlink()
-            removed.append(f)
+    catalog.scrub()
+    removed = [f for f in dict.fromkeys(files) if _unlink(f)]
+    for work in (settings.work_dir / talk_id, settings.work_dir / f"{talk_id}-rediarize"):
+        if work.is_dir():
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work)
     return removed
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 

@@ -53,6 +53,11 @@ class Forbidden(TalkarchiveError):
     status = 403
 
 
+class Conflict(InputError):
+    code = "conflict"
+    status = 409
+
+
 class PayloadTooLarge(InputError):
     code = "too_large"
     status = 413
@@ -69,6 +74,21 @@ class SearchUnavailable(TalkarchiveError):
     code = "search_unavailable"
     status = 503
     retry_after = "5"
+
+
+class QueueUnavailable(TalkarchiveError):
+    """The job queue (Redis, or the SQLite queue file) cannot be reached."""
+
+    code = "queue_unavailable"
+    status = 503
+    retry_after = "10"
+
+
+class JobCancelled(TalkarchiveError):
+    """The talk was deleted while its job ran; the job stores nothing."""
+
+    code = "job_cancelled"
+    status = 409
 
 
 class Busy(TalkarchiveError):

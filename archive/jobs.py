@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import socket
 import uuid
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import catalog as cat
 from .catalog import JobState
 from .clock import now
 from .details import TalkDetails
-from .errors import InputError, NotFound
+from .errors import Conflict, InputError, NotFound, QueueUnavailable
 from .queue import Queue
 from .settings import Settings
 
@@ -33,7 +34,12 @@ def submit(catalog: cat.Catalog, queue: Queue, upload: Path, file_name: str,
                   stage="queued")
     with catalog.session() as s:
         s.add(job)
-    queue.enqueue(job.id)
+    try:
+        queue.enqueue(job.id)
+    except QueueUnavailable:  # nothing is left behind: no job that waits forever
+        with catalog.session() as s:
+            s.query(cat.Job).filter_by(id=job.id).delete()
+        raise
     return job
 
 
@@ -43,6 +49,11 @@ def get(catalog: cat.Catalog, job_id: str) -> cat.Job:
         if job is None:
             raise NotFound(f"no job {job_id!r}")
         return job
+
+
+def exists(catalog: cat.Catalog, job_id: str) -> bool:
+    with catalog.session() as s:
+        return s.get(cat.Job, job_id) is not None
 
 
 def recent(catalog: cat.Catalog, limit: int = 100) -> list[cat.Job]:
@@ -84,8 +95,37 @@ def retry(catalog: cat.Catalog, queue: Queue, job_id: str) -> cat.Job:
         raise InputError("the uploaded file is gone (it was not media); upload it again",
                          code="not_retryable")
     record(catalog, job_id, state=JobState.QUEUED.value, stage="queued", progress=0.0, error=None)
-    queue.enqueue(job_id)
+    try:
+        queue.enqueue(job_id)
+    except QueueUnavailable:
+        fail(catalog, job_id, "the job queue did not answer; retry once it is back")
+        raise
     return get(catalog, job_id)
+
+
+def delete_failed(settings: Settings, catalog: cat.Catalog, job_id: str) -> cat.Job:
+    """Delete a failed job: its row (with the talk's details it carried), its upload and what
+    it left in the work dir. A queued or running job is a 409; so is a job of an existing talk
+    (delete the talk, which deletes its jobs)."""
+    with catalog.exclusive(cat.TALK_LOCK), catalog.session() as s:
+        job = s.get(cat.Job, job_id) if len(job_id) <= 32 else None
+        if job is None:
+            raise NotFound(f"no job {job_id!r}")
+        if job.state != JobState.FAILED:
+            raise Conflict(f"job {job_id} is {job.state}; only a failed job can be deleted",
+                           code="not_deletable")
+        if job.talk_id and s.get(cat.Talk, job.talk_id) is not None:
+            raise Conflict(f"job {job_id} belongs to talk {job.talk_id}; delete the talk",
+                           code="not_deletable")
+        others = s.query(cat.Job).filter(cat.Job.talk_id == job.talk_id,
+                                         cat.Job.id != job_id).count() if job.talk_id else 0
+        s.delete(job)
+    catalog.scrub()
+    if job.upload_path:
+        Path(job.upload_path).unlink(missing_ok=True)
+    if job.talk_id and not others:
+        shutil.rmtree(settings.work_dir / job.talk_id, ignore_errors=True)
+    return job
 
 
 def recover_stale(settings: Settings, catalog: cat.Catalog, queue: Queue) -> list[str]:

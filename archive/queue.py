@@ -5,14 +5,18 @@ only carries their ids."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
+import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
+from .errors import QueueUnavailable
 from .queue_messages import JsonSerializer
 from .settings import Settings
 
 TASK = "talkarchive.ingest"
+DOWN = (redis.RedisError, sqlite3.Error, OSError)  # what an unreachable queue raises
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -21,7 +25,10 @@ def make_huey(settings: Settings) -> Huey:
     url = settings.queue_url
     serializer = JsonSerializer()
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("talkarchive", url=url, results=False, serializer=serializer)
+        # bounded waits: an unreachable host would otherwise hang the upload (dequeue blocks
+        # for read_timeout=1 s, so the socket timeout stays above it)
+        pool = redis.ConnectionPool.from_url(url, socket_connect_timeout=3, socket_timeout=10)
+        return RedisHuey("talkarchive", connection_pool=pool, results=False, serializer=serializer)
     if url and url.startswith("sqlite:///"):
         filename = url.removeprefix("sqlite:///")
     else:
@@ -44,7 +51,20 @@ class Queue:
         self._task = self.huey.task(retries=0, name=TASK)(ingest)
 
     def enqueue(self, job_id: str) -> None:
-        self._task(job_id)
+        try:
+            self._task(job_id)
+        except DOWN as exc:
+            raise QueueUnavailable("the job queue does not answer; try again shortly") from exc
 
     def pending(self) -> int:
-        return int(self.huey.pending_count())
+        try:
+            return int(self.huey.pending_count())
+        except DOWN as exc:
+            raise QueueUnavailable("the job queue does not answer; try again shortly") from exc
+
+    def healthy(self) -> bool:
+        try:
+            self.pending()
+        except QueueUnavailable:
+            return False
+        return True

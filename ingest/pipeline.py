@@ -21,6 +21,7 @@ from archive import speakers
 from archive import transcript as tr
 from archive.clock import now_iso
 from archive.details import TalkDetails
+from archive.errors import JobCancelled
 from archive.paths import original_path, sha256_file, talk_id_for, transcript_path
 from archive.search.outbox import queue_change
 from archive.settings import Settings
@@ -131,10 +132,12 @@ def ingest_file(
     meta: TalkDetails,
     progress: Progress = _noop,
     original_name: str | None = None,
+    job_id: str | None = None,
 ) -> IngestResult:
     """Turn one recording into a stored talk with its transcript; the index follows later.
     ``original_name`` is the file's name as its owner gave it (a queued upload waits under an
-    internal name); it names the talk when there is no title."""
+    internal name); it names the talk when there is no title. With ``job_id``, nothing is stored
+    when that job's row is gone by then (the talk was deleted meanwhile)."""
     original_name = original_name or path.name
     probe = media.probe(path)
     progress("hashing", 0, 1)
@@ -161,7 +164,9 @@ def ingest_file(
         tr.save(transcript, stored.add(transcript_path(settings, talk_id)))
         talk = catalog_row(talk_id, content_hash, meta, original_name, probe, files, language,
                            len(transcript.segments), meta.licence or settings.default_licence)
-        with catalog.session() as session:
+        with catalog.exclusive(cat.TALK_LOCK), catalog.session() as session:
+            if job_id is not None and session.get(cat.Job, job_id) is None:
+                raise JobCancelled(f"talk {talk_id} was deleted while it was transcribed")
             session.merge(talk)
             session.query(cat.DeletedTalk).filter_by(id=talk_id).delete()  # back again
             queue_change(session, talk_id)

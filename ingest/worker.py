@@ -5,6 +5,7 @@ that queues again the jobs of workers that died and drains index changes left by
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from archive import jobs
 from archive.catalog import JobState
 from archive.clock import now
 from archive.details import TalkDetails
-from archive.errors import InputError, SearchUnavailable, TalkarchiveError
+from archive.errors import InputError, JobCancelled, SearchUnavailable, TalkarchiveError
 from archive.queue import Queue
 from archive.search import server
 from archive.search.outbox import drain_outbox
@@ -25,6 +26,7 @@ from . import pipeline
 
 HEARTBEAT_SECONDS = 2.0
 PROGRESS_SECONDS = 0.5
+log = logging.getLogger("talkarchive.worker")
 
 
 @contextlib.contextmanager
@@ -62,7 +64,7 @@ def _progress_recorder(catalog: cat.Catalog, job_id: str) -> pipeline.Progress:
 def _ingest_and_index(settings: Settings, catalog: cat.Catalog, job: cat.Job) -> None:
     meta = TalkDetails.model_validate(job.meta)
     result = pipeline.ingest_file(settings, catalog, Path(job.upload_path), meta,
-                                  _progress_recorder(catalog, job.id), job.file_name)
+                                  _progress_recorder(catalog, job.id), job.file_name, job.id)
     jobs.record(catalog, job.id, talk_id=result.talk.id, stage="indexing", progress=0.97)
     stage = "ready"
     try:
@@ -83,13 +85,23 @@ def run(settings: Settings, catalog: cat.Catalog, job_id: str, worker: str | Non
         try:
             _ingest_and_index(settings, catalog, job)
             upload.unlink(missing_ok=True)
-        except InputError as exc:  # the file itself is bad: nothing is kept
-            jobs.fail(catalog, job_id, exc.message)
-            upload.unlink(missing_ok=True)
-        except TalkarchiveError as exc:
-            jobs.fail(catalog, job_id, exc.message)
-        except Exception as exc:  # noqa: BLE001 - recorded on the job; the upload stays for a retry
-            jobs.fail(catalog, job_id, f"{type(exc).__name__}: {exc}".splitlines()[0])
+        except Exception as exc:  # noqa: BLE001 - recorded on the job (or it was deleted)
+            _failed(catalog, job_id, upload, exc)
+
+
+def _failed(catalog: cat.Catalog, job_id: str, upload: Path, exc: Exception) -> None:
+    """A bad file keeps nothing; another failure keeps the upload for a retry; a job whose row
+    is gone (its talk was deleted while it ran, GDPR) leaves nothing at all."""
+    if isinstance(exc, JobCancelled) or not jobs.exists(catalog, job_id):
+        upload.unlink(missing_ok=True)
+        log.info("job %s: its talk was deleted while it ran; nothing kept", job_id)
+    elif isinstance(exc, InputError):  # the file itself is bad: nothing is kept
+        jobs.fail(catalog, job_id, exc.message)
+        upload.unlink(missing_ok=True)
+    elif isinstance(exc, TalkarchiveError):
+        jobs.fail(catalog, job_id, exc.message)
+    else:
+        jobs.fail(catalog, job_id, f"{type(exc).__name__}: {exc}".splitlines()[0])
 
 
 def _watchdog(settings: Settings, catalog: cat.Catalog, queue: Queue, halt: threading.Event) -> None:

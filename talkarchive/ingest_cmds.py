@@ -14,7 +14,7 @@ import click
 from archive import catalog as cat
 from archive import details, jobs
 from archive.details import TalkDetails
-from archive.errors import InputError, SearchUnavailable, TalkarchiveError
+from archive.errors import InputError, QueueUnavailable, SearchUnavailable, TalkarchiveError
 from archive.queue import Queue
 from archive.search import server
 from archive.search.outbox import drain_outbox
@@ -135,7 +135,13 @@ def _enqueue(settings: Settings, files: list[Path], meta: TalkDetails,
                 continue
             copy = uploads / f"{uuid.uuid4().hex}{path.suffix.lower()}"
             shutil.copyfile(path, copy)
-            job = jobs.submit(catalog, queue, copy, path.name, meta)
+            try:
+                job = jobs.submit(catalog, queue, copy, path.name, meta)
+            except QueueUnavailable as exc:  # nothing left behind; the original stays
+                copy.unlink(missing_ok=True)
+                failed += 1
+                click.echo(f"error: {path}: {exc.message}", err=True)
+                continue
             click.echo(f"{job.id}  queued: {path.name}")
     if failed and exit_on_error:
         sys.exit(EXIT_ERROR)

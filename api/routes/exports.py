@@ -98,7 +98,8 @@ def media(request: Request, talk_id: str) -> Response:
     """The web rendition (H.264/AAC MP4, or AAC audio), with HTTP Range."""
     talk = visible_talk(request, talk_id)
     kind = "video/mp4" if talk.has_video else "audio/mp4"
-    return file_response(request, Path(talk.media_path), kind)
+    return file_response(request, Path(talk.media_path), kind,
+                         cache="public, max-age=3600" if talk.published else "private, no-store")
 
 
 router.add_api_route("/api/talks/{talk_id}/media", media, methods=["HEAD"], include_in_schema=False)
@@ -111,7 +112,7 @@ def poster(request: Request, talk_id: str) -> Response:
     if not talk.poster_path:
         raise NotFound("this talk has no poster (audio only)")
     return file_response(request, Path(talk.poster_path), "image/jpeg",
-                         cache="public, max-age=86400")
+                         cache="public, max-age=86400" if talk.published else "private, no-store")
 
 
 router.add_api_route("/api/talks/{talk_id}/poster.jpg", poster, methods=["HEAD"],

@@ -1,4 +1,4 @@
-"""Staff: ingest jobs with their state, stage and progress, and retrying a failed one."""
+"""Staff: ingest jobs with their state, stage and progress; retrying or deleting a failed one."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from archive import jobs
 
 from .. import schemas
-from ..deps import CatalogDep, QueueDep, Staff
+from ..deps import CatalogDep, QueueDep, SettingsDep, Staff
 
 router = APIRouter()
 
@@ -37,6 +37,14 @@ def list_jobs(catalog: CatalogDep, who: Staff) -> list[dict[str, Any]]:
 def get_job(catalog: CatalogDep, job_id: str, who: Staff) -> dict[str, Any]:
     """One job with its state, stage, progress (0..1) and error."""
     return jobs.get(catalog, job_id).public_dict()
+
+
+@router.delete("/api/jobs/{job_id}", response_model=Job, responses=schemas.STAFF_ERRORS)
+def delete_job(settings: SettingsDep, catalog: CatalogDep, job_id: str,
+               who: Staff) -> dict[str, Any]:
+    """Delete a failed job whose talk was never made: its row (with the details it carried),
+    its upload and its work files. 409 for a queued or running job, or one of a stored talk."""
+    return jobs.delete_failed(settings, catalog, job_id).public_dict()
 
 
 @router.post("/api/jobs/{job_id}/retry", response_model=Job, responses=schemas.STAFF_ERRORS)

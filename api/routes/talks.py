@@ -13,7 +13,7 @@ from archive import details, edits, jobs
 from archive.catalog import Catalog
 from archive.clock import now_iso
 from archive.details import TalkDetails
-from archive.errors import InputError, SearchUnavailable
+from archive.errors import InputError, QueueUnavailable, SearchUnavailable
 from archive.paths import talk_id_for
 from archive.search.client import SearchClient
 from archive.search.outbox import drain_outbox
@@ -110,8 +110,12 @@ async def upload(request: Request, settings: SettingsDep, catalog: CatalogDep, q
         exc.message = exc.message.replace(str(up.path), up.file_name).replace(
             up.path.name, up.file_name)
         raise
-    job = await run_in_threadpool(jobs.submit, catalog, queue, up.path, up.file_name, meta,
-                                  talk_id_for(up.sha256))
+    try:
+        job = await run_in_threadpool(jobs.submit, catalog, queue, up.path, up.file_name, meta,
+                                      talk_id_for(up.sha256))
+    except QueueUnavailable:  # a 503 that leaves nothing behind: no job row, no upload
+        up.path.unlink(missing_ok=True)
+        raise
     return {"talk_id": job.talk_id, "job": job.public_dict()}
 
 
@@ -143,7 +147,8 @@ def correct(settings: SettingsDep, catalog: CatalogDep, client: SearchDep, talk_
 @router.delete("/api/talks/{talk_id}", responses=schemas.STAFF_ERRORS)
 def delete_talk(settings: SettingsDep, catalog: CatalogDep, client: SearchDep, talk_id: str,
                 who: Staff) -> dict[str, Any]:
-    """Delete a talk: media, transcript, catalog row and index documents (GDPR)."""
+    """Delete a talk (GDPR): media, transcript, catalog row, voice samples, its jobs with their
+    uploads and work files, and the index documents; also a talk still being transcribed."""
     removed = edits.delete(settings, catalog, talk_id)
     indexed = index_now(settings, client, catalog)
     return {"deleted": talk_id, "files_removed": len(removed), "indexed": indexed,

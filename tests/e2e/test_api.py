@@ -178,12 +178,14 @@ BAD_REQUESTS = [
     ("GET", "/api/jobs", {}, 401),
     ("GET", "/api/jobs/nope", {}, 401),
     ("POST", "/api/jobs/nope/retry", {}, 401),
+    ("DELETE", "/api/jobs/nope", {}, 401),
     ("GET", "/api/talks/{id}/speakers", {}, 401),
     ("PATCH", "/api/talks/{id}/speakers", {}, 401),
 ]
 STAFF_BAD_REQUESTS = [
     ("GET", "/api/jobs/nope", {}, None, 404),
     ("POST", "/api/jobs/nope/retry", {}, None, 404),
+    ("DELETE", "/api/jobs/nope", {}, None, 404),
     ("PATCH", "/api/talks/{id}", {}, {"colour": "blue"}, 400),
     ("PATCH", "/api/talks/{id}", {}, {"date": "gestern"}, 400),
     ("PATCH", "/api/talks/nope", {}, {"title": "x"}, 404),

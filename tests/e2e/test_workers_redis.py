@@ -5,7 +5,6 @@ and no duplicate documents."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -14,12 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from archive.search.client import SearchClient
 from ingest import demo
 
 from ..conftest import CLI, MASTER_KEY, free_port, make_archive
+from ..redis_server import RedisServer
 
 pytestmark = pytest.mark.e2e
 
@@ -34,29 +33,10 @@ SENTENCES = [
 
 @pytest.fixture
 def redis_url(tmp_path: Path):  # type: ignore[no-untyped-def]
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is missing (make test installs it)")
-    port = free_port()
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    deadline = time.monotonic() + 20
-    while True:  # poll until it answers, within a bound
-        try:
-            if client.ping():
-                break
-        except redis.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    client.close()
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    server = RedisServer(tmp_path, free_port())
+    server.start()
+    yield server.url
+    server.stop()
 
 
 def jobs_table(data_dir: Path) -> list[tuple[str, str, str | None, int]]:

@@ -26,7 +26,8 @@ def test_search_shape_and_the_moment_of_the_first_matched_word(tmp_path: Path) -
         [{"hits": [TALK_HIT], "totalHits": 1, "facetDistribution": {"town": {"Soest": 1}}}],
         [{"hits": [SEGMENT_HIT]}],
     ])
-    with app_with(tmp_path, search) as (client, _catalog, _token):
+    with app_with(tmp_path, search) as (client, catalog, _token):
+        add_talk(catalog, tmp_path, "t1")  # public search shows what the catalog calls public
         r = client.get("/api/search", params={"q": "Rathaus", "town": "Soest"})
     assert r.status_code == 200
     body = r.json()

@@ -67,3 +67,19 @@ def test_bad_input_that_answered_500(tmp_path: Path, caplog: pytest.LogCaptureFi
     assert any("PATCH /api/talks/t1 -> 400 bad_request: body.published" in m for m in logged)
     assert any("/transcript.tei -> 404" in m for m in logged)
     assert sum("-> 416 range_not_satisfiable" in m for m in logged) == 4
+
+
+def test_answers_to_staff_are_private_and_public_ones_cacheable(tmp_path: Path) -> None:
+    with app_with(tmp_path, FakeSearch()) as (client, catalog, token):
+        add_talk(catalog, tmp_path, "t1")
+        add_talk(catalog, tmp_path, "t2", published=False)
+        auth = {"Authorization": f"Bearer {token}"}
+        public = client.get("/api/talks/t1/media")
+        assert public.headers["cache-control"] == "public, max-age=3600"
+        for url in ("/api/talks/t1", "/api/talks/t2", "/api/talks/t2/media", "/api/jobs"):
+            r = client.get(url, headers=auth)
+            assert r.status_code == 200, url
+            assert r.headers["cache-control"] == "private, no-store", url
+            assert {"Authorization", "Cookie"} <= {v.strip() for v in r.headers["vary"].split(",")}
+        client.cookies.set("ta_session", "stale-or-not")
+        assert client.get("https://testserver/admin").headers["cache-control"] == "private, no-store"
