@@ -106,7 +106,7 @@ class _Receiver:
             self.file = None
         elif not self.errors and self.name:
             self.upload.fields.setdefault(self.name, []).append(self.buf.decode("utf-8", "replace"))
-            if len(self.upload.fields) > MAX_FIELDS:
+            if sum(len(v) for v in self.upload.fields.values()) > MAX_FIELDS:
                 self.errors.append(InputError("too many fields"))
 
     def callbacks(self) -> dict[str, Any]:

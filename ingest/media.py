@@ -1,17 +1,34 @@
-"""Media handling with ffmpeg: probe, 16 kHz mono audio, poster frame, web rendition."""
+"""Media handling with ffmpeg: probe, 16 kHz mono audio, poster frame, web rendition.
+
+Every ffmpeg and ffprobe run reads its input only through the demuxers of
+:data:`DEMUXERS` and only from local files (``-format_whitelist``, ``-protocol_whitelist``):
+an upload that is an HLS playlist or a concat list naming other files on this machine (which
+would copy them into a talk) is not readable media. Each run has a time limit
+(:func:`_limit`), so a file built to make ffmpeg spin fails instead of holding a worker.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ffmpeg
 
 from archive.errors import InputError, MediaError
 
 SAMPLE_RATE = 16000
+# audio and video containers people record talks in; no playlists (hls), lists (concat),
+# images, or network formats (rtsp, sdp)
+DEMUXERS = ",".join(("mov", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", "asf", "ogg",
+                     "wav", "w64", "mp3", "aac", "flac", "aiff", "caf", "amr", "ac3", "eac3",
+                     "dts", "truehd", "wv", "ape", "tta", "au", "dv"))
+SAFE_INPUT = {"format_whitelist": DEMUXERS, "protocol_whitelist": "file"}
+PROBE_SECONDS = 60
 WEB_VIDEO_CODECS = {"h264"}
 WEB_AUDIO_CODECS = {"aac", "mp3"}
 
@@ -41,11 +58,46 @@ class Probe:
         return self.video_codec is None or self.video_codec in WEB_VIDEO_CODECS
 
 
+def _limit(duration: float, per_second: float) -> float:
+    """Seconds an ffmpeg run may take for a recording of ``duration`` s: a fixed minute plus
+    ``per_second`` for each second (decoding runs at ~300× real time on 2 cores, x264
+    veryfast at ~2×; the limits leave ten times that)."""
+    return 60.0 + duration * per_second
+
+
+def _run(stream: ffmpeg.nodes.OutputStream, seconds: float, path: Path) -> bytes:
+    """Run a compiled ffmpeg command under a time limit; its stdout, or :class:`ffmpeg.Error`."""
+    try:
+        done = subprocess.run(stream.compile(), capture_output=True, timeout=seconds,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise MediaError(f"{path.name}: ffmpeg took longer than {seconds:.0f} s",
+                         code="media_timeout") from None
+    if done.returncode != 0:
+        raise ffmpeg.Error("ffmpeg", done.stdout, done.stderr)
+    return done.stdout
+
+
+def _probe_json(path: Path) -> dict[str, object]:
+    args = ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json",
+            "-format_whitelist", DEMUXERS, "-protocol_whitelist", "file", f"file:{path}"]
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=PROBE_SECONDS,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise MediaError(f"{path}: ffprobe took longer than {PROBE_SECONDS} s",
+                         code="media_timeout") from None
+    if done.returncode != 0:
+        raise ffmpeg.Error("ffprobe", done.stdout, done.stderr)
+    info: dict[str, object] = json.loads(done.stdout.decode("utf-8", "replace"))
+    return info
+
+
 def _stderr_reason(exc: ffmpeg.Error, path: Path) -> str:
     text = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
     lines = [ln.strip() for ln in text if ln.strip()]
     reason = lines[-1] if lines else "ffmpeg failed"
-    return reason.removeprefix(f"{path}: ")
+    return reason.removeprefix(f"file:{path}: ").removeprefix(f"{path}: ")
 
 
 def check_file(path: Path) -> None:
@@ -61,7 +113,7 @@ def probe(path: Path) -> Probe:
     """Read duration and streams; raise :class:`MediaError` when the file is not usable media."""
     check_file(path)
     try:
-        info = ffmpeg.probe(str(path))
+        info: dict[str, Any] = _probe_json(path)
     except ffmpeg.Error as exc:
         raise MediaError(f"{path}: not a readable media file ({_stderr_reason(exc, path)})") from None
     streams = info.get("streams", [])
@@ -110,15 +162,13 @@ def extract_audio(media: Probe, out: Path) -> float:
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        (
-            ffmpeg.input(str(media.path))
+        _run(
+            ffmpeg.input(f"file:{media.path}", **SAFE_INPUT)
             # aresample async: gaps in the audio's timestamps become silence, so a second in
             # the WAV is a second of the recording and word times match the video
             .output(str(out), ac=1, ar=SAMPLE_RATE, acodec="pcm_s16le", format="wav", vn=None,
                     af="aresample=async=1:first_pts=0")
-            .global_args("-nostdin", "-v", "error")
-            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
-        )
+            .global_args("-nostdin", "-v", "error", "-y"), _limit(media.duration, 0.05), media.path)
     except ffmpeg.Error as exc:
         out.unlink(missing_ok=True)
         raise MediaError(f"{media.path}: audio cannot be decoded ({_stderr_reason(exc, media.path)})") from None
@@ -142,13 +192,11 @@ def make_poster(media: Probe, out: Path) -> bool:
     out.parent.mkdir(parents=True, exist_ok=True)
     at = min(5.0, media.duration / 3)
     try:
-        (
-            ffmpeg.input(str(media.path), ss=at)
+        _run(
+            ffmpeg.input(f"file:{media.path}", ss=at, **SAFE_INPUT)
             .output(str(out), vframes=1, vf="scale=640:-2", **{"q:v": 4})
-            .global_args("-nostdin", "-v", "error")
-            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
-        )
-    except ffmpeg.Error:
+            .global_args("-nostdin", "-v", "error", "-y"), _limit(0, 0), media.path)
+    except (ffmpeg.Error, MediaError):
         return False
     return out.exists() and out.stat().st_size > 0
 
@@ -168,12 +216,13 @@ def make_web_rendition(media: Probe, out: Path) -> Path:
         args.update(vn=None, format="mp4")
     tmp = out.with_suffix(".part")
     try:
-        (
-            ffmpeg.input(str(media.path))
+        _run(
+            ffmpeg.input(f"file:{media.path}", **SAFE_INPUT)
             .output(str(tmp), **args)
-            .global_args("-nostdin", "-v", "error")
-            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
-        )
+            .global_args("-nostdin", "-v", "error", "-y"), _limit(media.duration, 5.0), media.path)
+    except MediaError:
+        tmp.unlink(missing_ok=True)
+        raise
     except ffmpeg.Error as exc:
         tmp.unlink(missing_ok=True)
         raise MediaError(f"{media.path}: cannot make a web rendition ({_stderr_reason(exc, media.path)})") from None
@@ -183,16 +232,14 @@ def make_web_rendition(media: Probe, out: Path) -> Path:
 
 def check_decodable(media: Probe) -> None:
     """A quick check for uploads: the last seconds of audio must decode in full (a truncated
-    file fails here without decoding the whole recording)."""
+    file fails here without decoding the whole recording); it reads at most 6 s."""
     end = media.audio_duration or media.duration
     start = max(0.0, end - 5.0)
     try:
-        out, _ = (
-            ffmpeg.input(str(media.path), ss=start)
-            .output("pipe:", format="s16le", ac=1, ar=SAMPLE_RATE, vn=None)
-            .global_args("-nostdin", "-v", "error")
-            .run(capture_stdout=True, capture_stderr=True)
-        )
+        out = _run(  # at most 6 s of audio (192 kB), whatever the file says
+            ffmpeg.input(f"file:{media.path}", ss=start, **SAFE_INPUT)
+            .output("pipe:", format="s16le", ac=1, ar=SAMPLE_RATE, vn=None, t=6)
+            .global_args("-nostdin", "-v", "error"), _limit(0, 0), media.path)
     except ffmpeg.Error as exc:
         raise MediaError(f"{media.path.name}: audio cannot be decoded "
                          f"({_stderr_reason(exc, media.path)})") from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +13,9 @@ import click
 
 from archive import jobs
 from archive.search import server
+from archive.search.outbox import drain_outbox
 from archive.search.reindex import needs_rebuild
+from archive.settings import Settings
 
 from .common import Context, err, open_catalog, pass_ctx, reindex_with_progress
 
@@ -29,19 +33,21 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
     from api.app import create_app
 
     settings = ctx.settings
-    with server.connect(settings) as client:
+    with server.connect(settings, supervise=lambda: _catch_up(settings)) as client:
         with open_catalog(settings) as catalog:  # a new archive, or one indexed by an older version
             if needs_rebuild(settings, client, catalog):
                 reindex_with_progress(settings, client, catalog, "building the search index")
-        child = subprocess.Popen([sys.executable, "-m", "talkarchive", "worker"]) if worker else None
+        # its own process group, so that stopping it also stops what its job runs (ffmpeg)
+        child = subprocess.Popen([sys.executable, "-m", "talkarchive", "worker"],
+                                 start_new_session=True) if worker else None
 
         def stop_worker() -> None:
             if child is not None and child.poll() is None:
-                child.terminate()
+                _signal_group(child, signal.SIGTERM)
                 try:
                     child.wait(30)
                 except subprocess.TimeoutExpired:
-                    child.kill()
+                    _signal_group(child, signal.SIGKILL)
                     child.wait()
 
         # uvicorn shuts down on SIGTERM, restores the handler it found and raises the signal
@@ -57,6 +63,19 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
 
 def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
+
+
+def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signum)
+
+
+def _catch_up(settings: Settings) -> None:
+    """After the managed Meilisearch restarted: the index changes made while it was away."""
+    with server.connect(settings, start=False) as client, open_catalog(settings) as catalog:
+        done = drain_outbox(settings, client, catalog)
+    if done:
+        err.print(f"search index caught up: {done} talk(s)", highlight=False)
 
 
 @click.command()

@@ -12,6 +12,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -83,6 +84,10 @@ class ManagedMeili:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.process: subprocess.Popen[bytes] | None = None
+        self.lock = threading.RLock()  # a restart and a stop never overlap
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def start(self, timeout: float = 30.0) -> None:
         binary = binary_path(self.settings)
@@ -123,14 +128,15 @@ class ManagedMeili:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        with self.lock:
+            if self.process and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            self.process = None
 
 
 def client_for(settings: Settings, timeout: int = 10) -> SearchClient:
@@ -139,16 +145,27 @@ def client_for(settings: Settings, timeout: int = 10) -> SearchClient:
 
 
 @contextlib.contextmanager
-def connect(settings: Settings, *, start: bool = True) -> Iterator[SearchClient]:
+def connect(settings: Settings, *, start: bool = True,
+            supervise: Callable[[], None] | None = None) -> Iterator[SearchClient]:
     """A client for the configured Meilisearch. On the embedded defaults (a 127.0.0.1 URL where
-    nothing answers) the managed Meilisearch is started for the duration of the block."""
+    nothing answers) the managed Meilisearch is started for the duration of the block; with
+    ``supervise`` (a catch-up to run after each restart) it is restarted whenever it exits
+    (:mod:`archive.search.supervisor`)."""
+    from .supervisor import Supervisor
+
     managed: ManagedMeili | None = None
+    watcher: Supervisor | None = None
     up = SearchClient(settings.meili_url, None).healthy()
     if not up and start and is_local(settings.meili_url):
         managed = ManagedMeili(settings)
         managed.start()
+        if supervise is not None:
+            watcher = Supervisor(managed, supervise)
+            watcher.start()
     try:
         yield client_for(settings)
     finally:
+        if watcher:
+            watcher.stop()
         if managed:
             managed.stop()

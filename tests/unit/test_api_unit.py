@@ -115,3 +115,18 @@ def test_umlaut_file_name() -> None:
     value = content_disposition("Bürgerbus für Süderbrarup", "txt")
     assert value == ("attachment; filename=\"Buergerbus fuer Suederbrarup.txt\"; "
                      "filename*=UTF-8''B%C3%BCrgerbus%20f%C3%BCr%20S%C3%BCderbrarup.txt")
+
+
+def test_upload_fields_are_bounded_in_count_and_bytes(tmp_path: Path) -> None:
+    from api import uploads
+
+    with app_with(tmp_path, FakeSearch()) as (client, _catalog, token):
+        auth = {"Authorization": f"Bearer {token}"}
+        files = {"file": ("talk.wav", b"RIFF" + b"\0" * 100, "audio/wav")}
+        many = {"speakers": [f"Person {i}" for i in range(uploads.MAX_FIELDS + 1)]}
+        r = client.post("/api/talks", headers=auth, files=files, data=many)
+        assert r.status_code == 400 and r.json()["error"]["message"] == "too many fields"
+        big = {"description": "x" * (uploads.MAX_FIELD_BYTES + 1)}
+        r = client.post("/api/talks", headers=auth, files=files, data=big)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "field_too_large"
+        assert not any((tmp_path / "uploads").iterdir())
