@@ -10,7 +10,7 @@ import click
 
 from archive.errors import InputError, TalkarchiveError
 
-from . import ingest_cmds, research_cmds, search_cmds, service_cmds, setup_cmds
+from . import backup_cmds, ingest_cmds, research_cmds, search_cmds, service_cmds, setup_cmds
 from .common import EXIT_ERROR, EXIT_USAGE, err
 
 
@@ -23,8 +23,8 @@ for command in (ingest_cmds.ingest, ingest_cmds.watch, ingest_cmds.demo, ingest_
                 search_cmds.search,
                 research_cmds.export, research_cmds.cite, research_cmds.corpus_cmd,
                 search_cmds.reindex, search_cmds.status, service_cmds.serve,
-                service_cmds.worker, setup_cmds.models_group, setup_cmds.meili_group,
-                setup_cmds.token_group):
+                service_cmds.worker, backup_cmds.backup, backup_cmds.restore,
+                setup_cmds.models_group, setup_cmds.meili_group, setup_cmds.token_group):
     cli.add_command(command)
 
 

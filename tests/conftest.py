@@ -183,3 +183,29 @@ def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     yield Served(url, archive, talk_ids, shared)
     proc.terminate()
     proc.wait(30)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    """Debian's PostgreSQL on a free port for the session (about 3 s to start, so it always
+    runs; TALKARCHIVE_TEST_POSTGRES=0 leaves it out)."""
+    from .postgres_server import postgres
+
+    if os.environ.get("TALKARCHIVE_TEST_POSTGRES") == "0":
+        pytest.skip("TALKARCHIVE_TEST_POSTGRES=0: the PostgreSQL runs are left out")
+    with postgres(free_port()) as base_url:
+        yield base_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """Runs a test once on the default SQLite catalog and once on a fresh PostgreSQL database
+    (through TALKARCHIVE_DATABASE_URL, which every Settings() of the test reads)."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("TALKARCHIVE_DATABASE_URL", raising=False)
+        return None
+    from .postgres_server import new_database
+
+    url = new_database(request.getfixturevalue("postgres_cluster"))
+    monkeypatch.setenv("TALKARCHIVE_DATABASE_URL", url)
+    return url

@@ -59,7 +59,7 @@ def add_talk(catalog: cat.Catalog, tmp_path: Path, talk_id: str = "t1", *, publi
              media: bytes = b"0123456789" * 100) -> cat.Talk:
     path = tmp_path / f"{talk_id}.mp4"
     path.write_bytes(media)
-    talk = cat.Talk(id=talk_id, content_hash=talk_id * 32, title="Das digitale Rathaus",
+    talk = cat.Talk(id=talk_id, content_hash=(talk_id * 64)[:64], title="Das digitale Rathaus",
                     event="Smart Cities 2025", date="2025-09-18", year=2025, speakers=["Jonas Weber"],
                     town="Soest", language="de", duration=12.0, status="ready", published=published,
                     original_name="rathaus.mp4", original_path=str(path), media_path=str(path),

@@ -7,9 +7,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from archive import catalog as cat
 from archive.search import outbox
 from archive.settings import Settings
+
+# the catalog of each test: SQLite, then a fresh PostgreSQL database
+pytestmark = pytest.mark.usefixtures("catalog_url")
 
 
 def test_a_second_drainer_waits_for_the_first(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,9 @@ from archive.settings import Settings
 
 from .fakes import FakeSearch, add_talk, app_with
 
+# the catalog of each test: SQLite, then a fresh PostgreSQL database
+pytestmark = pytest.mark.usefixtures("catalog_url")
+
 NS = {"o": oai.OAI_NS, "oai_dc": oai.OAI_DC_NS, "dc": oai.DC_NS, "xsi": oai.XSI_NS}
 BASE = "http://testserver/oai"
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

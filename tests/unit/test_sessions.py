@@ -18,6 +18,9 @@ from archive.clock import now
 
 from .fakes import FakeSearch, app_with
 
+# the catalog of each test: SQLite, then a fresh PostgreSQL database
+pytestmark = pytest.mark.usefixtures("catalog_url")
+
 SITE = "https://testserver"  # the session cookie is Secure
 
 
