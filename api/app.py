@@ -21,6 +21,11 @@ from .headers import SecurityHeaders
 from .routes import ROUTERS
 
 
+def app_from_environment() -> FastAPI:
+    """For ``serve --workers N``: each API process reads the settings from the environment."""
+    return create_app(Settings())
+
+
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

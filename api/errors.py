@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from archive.errors import TalkarchiveError
 
@@ -18,6 +19,16 @@ def error_response(status: int, code: str, message: str,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
                         headers=headers)
+
+
+def _methods_of(request: Request) -> list[str]:
+    """Every method some route of this path answers."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and isinstance(route, BaseRoute):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
@@ -42,8 +53,11 @@ def install(app: FastAPI) -> None:
 
             return render(request, "not_found.html", {}, status=404)
         codes = {404: "not_found", 405: "method_not_allowed", 416: "range_not_satisfiable"}
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # Starlette names only the first matching route's methods
+            headers["Allow"] = ", ".join(_methods_of(request))
         return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
-                              str(exc.detail), getattr(exc, "headers", None))
+                              str(exc.detail), headers or None)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, _exc: Exception) -> JSONResponse:

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from archive.errors import InputError, PayloadTooLarge, TalkarchiveError, UnsupportedMediaType
+from archive.errors import InputError, MediaError, PayloadTooLarge, TalkarchiveError, UnsupportedMediaType
 
 MAX_FIELD_BYTES = 10_000
 MAX_FIELDS = 30
@@ -152,7 +152,7 @@ async def receive(request: Request, folder: Path, max_bytes: int) -> Upload:
         if upload.path is None:
             raise InputError("no file: send it in the part named 'file'", code="no_file")
         if upload.size == 0:
-            raise InputError(f"{upload.file_name}: empty file (0 bytes)", code="empty_file")
+            raise MediaError(f"{upload.file_name}: empty file (0 bytes)", code="empty_file")
     except TalkarchiveError:
         receiver.discard()
         raise

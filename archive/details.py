@@ -20,6 +20,8 @@ EDITABLE = ("title", "event", "date", "speakers", "town", "language", "descripti
 MAX_SPEAKERS = 50
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and newlines are text
 MAX_GLOSSARY = 100
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # CONTROL, as a JSON Schema pattern
+SOME_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 def _column_length(name: str) -> int:
@@ -95,6 +97,29 @@ class TalkDetails(BaseModel):
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date else None
+
+
+def _text(limit: int, pattern: str = TEXT) -> Any:
+    return Field(None, max_length=limit, json_schema_extra={"pattern": pattern})
+
+
+class TalkChanges(BaseModel):
+    """The body of ``PATCH /api/talks/{id}`` as the OpenAPI schema states it: the fields to
+    change, at least one; a title, language or licence cannot be cleared. :func:`changes`
+    applies :class:`TalkDetails`'s rules to what is sent."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    title: str = _text(_column_length("title"), SOME_TEXT)
+    event: str | None = _text(_column_length("event"))
+    date: str | None = Field(None, json_schema_extra={"format": "date"})
+    speakers: list[Annotated[str, Field(max_length=200, json_schema_extra={"pattern": TEXT})]] = \
+        Field(None, max_length=MAX_SPEAKERS)  # type: ignore[arg-type]  # absent, never null
+    town: str | None = _text(_column_length("town"))
+    language: str = Field(None, pattern=r"^[a-z]{2,3}$", description="such as de")  # type: ignore[assignment]  # absent, never null
+    description: str | None = _text(10_000)
+    published: bool = Field(None)  # type: ignore[assignment]  # absent, never null
+    licence: str = Field(None, json_schema_extra={"enum": list(LICENCES)})  # type: ignore[assignment]  # absent, never null
 
 
 def split_list(raw: str | None) -> list[str]:

@@ -13,6 +13,8 @@ from .transcript import Transcript
 
 MEDIA_TYPES: dict[str, str] = {**formats.FORMATS, **research.FORMATS}
 EXTENSIONS: dict[str, str] = {**{f: f for f in formats.FORMATS}, **research.EXTENSIONS}
+_ONE = "|".join(MEDIA_TYPES)
+FORMATS_PATTERN = f"^(({_ONE})(,({_ONE}))*)?$"  # a comma-separated list, as the API documents it
 
 
 def render(transcript: Transcript, talk: dict[str, Any], fmt: str) -> str:

@@ -17,7 +17,8 @@ from sqlalchemy import delete, select
 
 from . import catalog as cat
 from . import transcript as tr
-from .errors import InputError
+from .details import CONTROL
+from .errors import InputError, NotFound
 from .paths import transcript_path
 from .search.outbox import queue_change
 from .settings import Settings
@@ -116,12 +117,12 @@ def set_names(settings: Settings, catalog: cat.Catalog, talk_id: str,
         for label, raw in changes.items():
             if label not in transcript.voices:
                 known = ", ".join(sorted(transcript.voices, key=_label_key)) or "none"
-                raise InputError(f"{label[:64]!r} is not a speaker of this talk (speakers: {known})",
-                                 code="unknown_speaker")
+                raise NotFound(f"{label[:64]!r} is not a speaker of this talk (speakers: {known})",
+                               code="unknown_speaker")
             name = " ".join((raw or "").split())
             if len(name) > MAX_NAME:
                 raise InputError(f"a speaker name is longer than {MAX_NAME} characters")
-            if not name.isprintable():
+            if CONTROL.search(name):
                 raise InputError("a speaker name holds control characters")
             s.execute(delete(cat.VoiceSample).where(cat.VoiceSample.talk_id == talk.id,
                                                     cat.VoiceSample.label == label))

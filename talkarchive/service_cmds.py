@@ -25,8 +25,10 @@ from .common import Context, err, open_catalog, pass_ctx, reindex_with_progress
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--worker/--no-worker", default=True, show_default=True,
               help="Also run a job worker (the embedded default).")
+@click.option("--workers", "processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="API processes sharing the port (one job worker still serves them all).")
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
+def serve(ctx: Context, host: str, port: int, worker: bool, processes: int) -> None:
     """Serve the API, pages and media (and the managed Meilisearch on the embedded defaults)."""
     import uvicorn
 
@@ -55,8 +57,13 @@ def serve(ctx: Context, host: str, port: int, worker: bool) -> None:
         # Meilisearch are stopped) instead of the process dying on the spot.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                        http="httptools", loop="uvloop")
+            if processes == 1:
+                uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                            http="httptools", loop="uvloop")
+            else:  # each process builds its app from the same environment
+                uvicorn.run("api.app:app_from_environment", factory=True, workers=processes,
+                            host=host, port=port, log_level="info", http="httptools",
+                            loop="uvloop")
         finally:
             stop_worker()
 

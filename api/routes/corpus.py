@@ -65,7 +65,9 @@ async def corpus_zip(
     town: FilterText = None,
     speaker: FilterText = None,
     language: Language = None,
-    formats: Annotated[str | None, Query(max_length=200, description="e.g. json,tei,vtt")] = None,
+    formats: Annotated[str | None, Query(  # the pattern documents; parse_formats names the known
+        max_length=200, json_schema_extra={"pattern": exports.FORMATS_PATTERN},
+        description="e.g. json,tei,vtt")] = None,
 ) -> StreamingResponse:
     """All published talks that match (not one page), each in the chosen formats
     (default json, tei, vtt), with talks.csv/json, segments.jsonl, citations and a README.

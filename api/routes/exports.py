@@ -91,8 +91,15 @@ def cache_headers(settings: Settings, talk: cat.Talk) -> dict[str, str]:
     return headers
 
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_MEDIA = {"video/mp4": _BINARY, "audio/mp4": _BINARY}
+
+
 @router.get("/api/talks/{talk_id}/media", responses={
-    **schemas.ERRORS, 206: {"description": "One byte range"},
+    **schemas.ERRORS, 200: {"content": _MEDIA, "description": "The recording (MP4)"},
+    206: {"content": {**_MEDIA, "multipart/byteranges": _BINARY},
+          "description": "One byte range (several: multipart/byteranges)"},
+    304: {"description": "Not modified (If-None-Match)"},
     416: {"model": schemas.ErrorResponse, "description": "Range not satisfiable"}})
 def media(request: Request, talk_id: str) -> Response:
     """The web rendition (H.264/AAC MP4, or AAC audio), with HTTP Range."""
@@ -105,7 +112,10 @@ def media(request: Request, talk_id: str) -> Response:
 router.add_api_route("/api/talks/{talk_id}/media", media, methods=["HEAD"], include_in_schema=False)
 
 
-@router.get("/api/talks/{talk_id}/poster.jpg", responses=schemas.ERRORS)
+@router.get("/api/talks/{talk_id}/poster.jpg", responses={
+    **schemas.ERRORS, 200: {"content": {"image/jpeg": _BINARY}, "description": "A JPEG frame"},
+    304: {"description": "Not modified (If-None-Match)"},
+    416: {"model": schemas.ErrorResponse, "description": "Range not satisfiable"}})
 def poster(request: Request, talk_id: str) -> Response:
     """A frame of the video."""
     talk = visible_talk(request, talk_id)

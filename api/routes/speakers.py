@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from archive import speakers
 from archive.catalog import Catalog
+from archive.details import TEXT
 from archive.settings import Settings
 
 from .. import schemas
@@ -53,12 +54,20 @@ def get_speakers(settings: SettingsDep, catalog: CatalogDep, talk_id: str, who: 
     return _speakers(settings, catalog, talk_id)
 
 
+# what set_names takes: at least one voice label, each a name (or null/"" to remove it)
+NAMES_SCHEMA: dict[str, Any] = {
+    "minProperties": 1, "propertyNames": {"pattern": r"^SPEAKER_[0-9]{1,4}$"},
+    "additionalProperties": {"anyOf": [
+        {"type": "string", "maxLength": speakers.MAX_NAME, "pattern": TEXT}, {"type": "null"}]}}
+
+
 @router.patch("/api/talks/{talk_id}/speakers", response_model=schemas.Talk,
               responses=schemas.STAFF_ERRORS)
 def name_speakers(settings: SettingsDep, catalog: CatalogDep, client: SearchDep, talk_id: str,
                   who: Staff,
                   body: Annotated[dict[str, str | None], Body(
-                      examples=[{"SPEAKER_1": "Anna Becker", "SPEAKER_2": None}])]
+                      examples=[{"SPEAKER_1": "Anna Becker", "SPEAKER_2": None}],
+                      json_schema_extra=NAMES_SCHEMA)]
                   ) -> dict[str, Any]:
     """Put names to voices: ``{"SPEAKER_1": "Anna Becker"}``; null or "" removes a name. The
     named voice is remembered and suggested when it is heard in another talk."""

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from archive import details, edits, jobs
 from archive.catalog import Catalog
 from archive.clock import now_iso
-from archive.details import TalkDetails
+from archive.details import TEXT, TalkChanges, TalkDetails
 from archive.errors import InputError, QueueUnavailable, SearchUnavailable
 from archive.paths import talk_id_for
 from archive.search.client import SearchClient
@@ -37,7 +37,8 @@ class Accepted(BaseModel):
 
 
 class Correction(BaseModel):
-    text: str = Field(max_length=edits.MAX_SEGMENT_TEXT)
+    text: str = Field(max_length=edits.MAX_SEGMENT_TEXT, pattern=r"\S",
+                      description="The sentence as it was said (not empty)")
 
 
 @router.get("/api/talks", response_model=schemas.TalkList, responses=schemas.ERRORS)
@@ -86,16 +87,32 @@ def form_details(fields: dict[str, list[str]]) -> TalkDetails:
     return details.parse(data)
 
 
+def _field(limit: int, description: str | None = None) -> dict[str, Any]:
+    field: dict[str, Any] = {"type": "string", "maxLength": limit, "pattern": TEXT}
+    return {**field, "description": description} if description else field
+
+
+# the upload form as the server reads it: each value at most uploads.MAX_FIELD_BYTES (so a
+# description of up to 2,500 characters of any script), lists split at commas or new lines
+UPLOAD_FORM: dict[str, Any] = {"type": "object", "required": ["file"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": "The recording"},
+    "title": _field(500), "event": _field(500), "town": _field(200),
+    "date": {"type": "string", "anyOf": [{"format": "date"}, {"pattern": r"^\s*$"}],
+             "description": "YYYY-MM-DD"},
+    "speakers": _field(100, "Names separated by commas"),
+    "language": {"type": "string", "pattern": r"^\s*([a-z]{2,3})?\s*$"},
+    "description": _field(2500),
+    "glossary": _field(100, "Names and terms separated by commas"),
+    "published": {"type": "string", "maxLength": 10, "description": "false, 0, no or off: "
+                  "unpublished; anything else: published"}}}
+
+
 @router.post("/api/talks", status_code=202, response_model=Accepted, responses={
     **schemas.STAFF_ERRORS, 413: {"model": schemas.ErrorResponse, "description": "Too large"},
     415: {"model": schemas.ErrorResponse, "description": "Not multipart/form-data"},
     422: {"model": schemas.ErrorResponse, "description": "Not usable media"}},
-    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": {
-            "file": {"type": "string", "format": "binary"},
-            **{k: {"type": "string"} for k in ("title", "event", "date", "speakers", "town",
-                                               "language", "description", "glossary",
-                                               "published")}}}}}}})
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {
+        "schema": UPLOAD_FORM}}}})
 async def upload(request: Request, settings: SettingsDep, catalog: CatalogDep, queue: QueueDep,
                  who: Staff) -> dict[str, Any]:
     """Upload a recording (multipart: ``file`` plus metadata); it is queued for transcription."""
@@ -121,7 +138,7 @@ async def upload(request: Request, settings: SettingsDep, catalog: CatalogDep, q
 
 @router.patch("/api/talks/{talk_id}", response_model=schemas.Talk, responses=schemas.STAFF_ERRORS)
 def update_talk(settings: SettingsDep, catalog: CatalogDep, client: SearchDep, talk_id: str,
-                body: TalkDetails, who: Staff) -> dict[str, Any]:
+                body: TalkChanges, who: Staff) -> dict[str, Any]:
     """Change details or publish/unpublish; only the fields sent change, and the index follows
     within seconds. The glossary only helps transcription and cannot be changed here."""
     data = body.model_dump(include=body.model_fields_set)

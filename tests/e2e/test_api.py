@@ -194,7 +194,7 @@ STAFF_BAD_REQUESTS = [
     ("DELETE", "/api/talks/nope", {}, None, 404),
     ("POST", "/api/talks", {}, None, 415),
     ("GET", "/api/talks/nope/speakers", {}, None, 404),
-    ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_99": "Niemand"}, 400),
+    ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_99": "Niemand"}, 404),  # no such voice
     ("PATCH", "/api/talks/{id}/speakers", {}, {}, 400),
     ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_1": ["a", "list"]}, 400),
 ]

@@ -150,7 +150,7 @@ def test_bad_uploads_store_nothing(served: Served, token: str, tmp_path: Path) -
     cases = [
         ("notes.mp4", b"kein Video, nur Text\n" * 50, {}, 422),
         ("half.mp4", good[: len(good) // 2], {}, 422),
-        ("empty.mp4", b"", {}, 400),
+        ("empty.mp4", b"", {}, 422),  # not usable media, as the API documents it
         ("big.mp4", os.urandom(6_000_000), {}, 413),
         ("../../etc/evil.mp4", good, {}, 400),
         ("ok.mp4", good, {"title": "x" * 100_000}, 400),

@@ -53,7 +53,7 @@ def test_bad_input_that_answered_500(tmp_path: Path, caplog: pytest.LogCaptureFi
         add_talk(catalog, tmp_path, "t1")  # a talk whose transcript file is missing
         auth = {"Authorization": f"Bearer {token}"}
         r = client.patch("/api/talks/t1", json={"language": None}, headers=auth)
-        assert r.status_code == 400 and r.json()["error"]["message"].startswith("language")
+        assert r.status_code == 400 and r.json()["error"]["message"].startswith("body.language")
         r = client.patch("/api/talks/t1", json={"published": None}, headers=auth)
         assert r.status_code == 400 and r.json()["error"]["message"].startswith("body.published")
         assert client.get("/talks/t1").status_code == 404

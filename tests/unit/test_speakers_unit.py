@@ -15,7 +15,7 @@ import webvtt
 from archive import catalog as cat
 from archive import edits, formats, speakers
 from archive import transcript as tr
-from archive.errors import InputError
+from archive.errors import InputError, NotFound
 from archive.paths import transcript_path
 from archive.settings import Settings
 from ingest.diarize import Turn, assign_speakers, speaker_at
@@ -99,7 +99,7 @@ def test_named_voices_are_remembered_suggested_and_forgotten(tmp_path: Path) -> 
         after = {s.label: s for s in speakers.speakers_of(settings, catalog, catalog.get("t2"))}  # type: ignore[arg-type]
         assert after["SPEAKER_1"].suggestion == {"name": "Anna Becker", "score": 1.0}
         assert after["SPEAKER_2"].suggestion is None  # another voice
-        with pytest.raises(InputError, match="SPEAKER_9"):
+        with pytest.raises(NotFound, match="SPEAKER_9"):  # no such voice in this talk
             speakers.set_names(settings, catalog, "t1", {"SPEAKER_9": "Niemand"})
         with pytest.raises(InputError):
             speakers.set_names(settings, catalog, "t1", {"SPEAKER_2": "x" * 201})
@@ -134,7 +134,7 @@ def test_names_with_control_characters_and_foreign_csrf_tokens_are_4xx(tmp_path:
         add_talk(settings, catalog, "t1", panel())
         with pytest.raises(InputError, match="control"):
             speakers.set_names(settings, catalog, "t1", {"SPEAKER_1": "Anna\x00Becker"})
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(NotFound) as caught:
             speakers.set_names(settings, catalog, "t1", {"S" * 10_000: "x"})
         assert len(caught.value.message) < 200
     finally:
