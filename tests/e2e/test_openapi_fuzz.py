@@ -29,13 +29,14 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 TALK = "a1b2c3d4e5f60718"
 
 
-def fuzz(url: str, *headers: str) -> subprocess.CompletedProcess[str]:
+def fuzz(url: str, where: Path, *headers: str) -> subprocess.CompletedProcess[str]:
     args = [str(SCHEMATHESIS), "--config-file", str(ROOT / "schemathesis.toml"), "run",
             f"{url}/openapi.json", "--checks", "all", "--max-examples", "15", "--workers", "2",
             "--seed", "20261126", "--phases", "examples,fuzzing,stateful", "--no-color"]
     for header in headers:
         args += ["-H", header]
-    return subprocess.run(args, capture_output=True, text=True, timeout=600)
+    # run where its cache (.schemathesis/) may stay
+    return subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=where)
 
 
 def test_schemathesis_finds_no_failure(meili_server: str, tmp_path: Path) -> None:
@@ -68,7 +69,7 @@ def test_schemathesis_finds_no_failure(meili_server: str, tmp_path: Path) -> Non
             assert serve.poll() is None and time.monotonic() < deadline, "serve did not start"
             time.sleep(0.2)
         for who, headers in (("anonymous", ()), ("staff", (f"Authorization: Bearer {token}",))):
-            run = fuzz(url, *headers)
+            run = fuzz(url, tmp_path, *headers)
             assert run.returncode == 0 and "Failures:" not in run.stdout, (who, run.stdout[-6000:])
         assert "Traceback" not in (tmp_path / "serve.log").read_text()  # no server error
     finally:
