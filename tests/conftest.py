@@ -77,6 +77,7 @@ class Archive:
             meili_master_key=self.env.get("TALKARCHIVE_MEILI_MASTER_KEY"),
             meili_index=self.env["TALKARCHIVE_MEILI_INDEX"],
             engine=self.env.get("TALKARCHIVE_ENGINE", "faster-whisper"),  # type: ignore[arg-type]
+            database_url=self.env.get("TALKARCHIVE_DATABASE_URL"),
         )
 
     def run(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
@@ -114,8 +115,26 @@ def make_archive(tmp: Path, meili_url: str, **env: str) -> Archive:
     return Archive(data, full)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``both_catalogs`` that uses ``archive`` runs on SQLite and on PostgreSQL."""
+    if "archive" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+            "both_catalogs"):
+        metafunc.parametrize("archive_catalog", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def archive(meili_server: str, tmp_path: Path) -> Archive:
+def archive_catalog(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def archive(meili_server: str, tmp_path: Path, archive_catalog: str,
+            request: pytest.FixtureRequest) -> Archive:
+    if archive_catalog == "postgresql":
+        from .postgres_server import new_database
+
+        url = new_database(request.getfixturevalue("postgres_cluster"))
+        return make_archive(tmp_path, meili_server, TALKARCHIVE_DATABASE_URL=url)
     return make_archive(tmp_path, meili_server)
 
 

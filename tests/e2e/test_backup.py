@@ -56,9 +56,7 @@ def test_backup_and_restore_find_the_same_moments(served: Served, meili_server: 
         before, after = served.archive.search(word), fresh.search(word)
         # talks that rank equal may come in either order
         assert before["total"] >= 1 and sorted(moments(after)) == sorted(moments(before)), word
-    settings = fresh.settings().model_copy(update={
-        "database_url": env.get("TALKARCHIVE_DATABASE_URL")})
-    opened = cat.Catalog(settings)
+    opened = cat.Catalog(fresh.settings())
     try:
         for talk in opened.talks():  # the paths follow the new data dir
             assert Path(talk.media_path).is_file()

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import srt
 import webvtt
 
+from archive import catalog as cat
 from archive import formats
 from archive.search.client import SearchClient
 from archive.transcript import load
@@ -32,11 +32,14 @@ def index_count(archive: Archive) -> int:
 
 
 def catalog_rows(archive: Archive) -> int:
-    db = archive.data_dir / "catalog.sqlite3"
-    if not db.exists():
+    """Talks in the archive's catalog (SQLite or PostgreSQL); 0 where none was made yet."""
+    if archive.settings().database_url is None and not (archive.data_dir / "catalog.sqlite3").exists():
         return 0
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("select count(*) from talks").fetchone()[0])
+    catalog = cat.Catalog(archive.settings())
+    try:
+        return len(catalog.talks())
+    finally:
+        catalog.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,7 @@ def own_talk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[demo.
     return demo.render_demo(demo.DEMO_TALKS[1], folder)
 
 
+@pytest.mark.both_catalogs
 def test_own_talk_ingest_search_export(archive: Archive, own_talk) -> None:  # type: ignore[no-untyped-def]
     path, timed = own_talk
     out = archive.run("ingest", str(path), "--title", "Sensoren für Wasser", "--event",
@@ -143,6 +147,7 @@ def _bad_files(folder: Path) -> dict[str, Path]:
             "missing": folder / "does_not_exist.mp4"}
 
 
+@pytest.mark.both_catalogs
 def test_bad_input_leaves_nothing(archive: Archive, tmp_path: Path) -> None:
     reasons = {"text": "not a readable media file", "empty": "empty file",
                "no audio": "no audio stream", "truncated": "truncated",
