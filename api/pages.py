@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from archive import citations, clock, exports, formats, research, speakers
+from archive import citations, clock, discovery, exports, formats, research, speakers
 from archive import transcript as tr
 from archive.errors import InputError, NotFound, SearchUnavailable
 from archive.licences import LICENCES
@@ -140,4 +140,41 @@ def talk_page(request: Request, talk_id: str) -> Response:
         "formats": list(formats.FORMATS), "research_formats": list(research.FORMATS),
         "cite": _citations(request, talk), "licences": LICENCES,
         "staff": who, "csrf": who.csrf if who else None,
+        "ld": _video_object(request, talk, transcript),
+        **_embedding(request, talk),
     })
+
+
+def _embedding(request: Request, talk: Any) -> dict[str, str]:
+    base = request.app.state.settings.base_url(str(request.base_url))
+    shown = talk.public_dict()
+    url = f"{base}/talks/{talk.id}"
+    return {"embed_code": discovery.embed_html(shown, base),
+            "oembed_url": f"/oembed?{urlencode({'url': url, 'format': 'json'})}"}
+
+
+@router.get("/embed/{talk_id}", response_class=HTMLResponse)
+def embed_page(request: Request, talk_id: str) -> Response:
+    """The minimal player with captions and the transcript, for an iframe on another site."""
+    try:
+        talk = visible_talk(request, talk_id)
+    except NotFound:
+        return render(request, "not_found.html", {}, status=404)
+    path = transcript_path(request.app.state.settings, talk.id)
+    if not path.is_file():
+        log.warning("talk %s: its transcript %s is missing", talk.id, path)
+        return render(request, "not_found.html", {}, status=404)
+    transcript = tr.load(path)
+    shown = talk_json(talk)
+    base = request.app.state.settings.base_url(str(request.base_url))
+    return render(request, "embed.html", {
+        "talk": shown, "segments": transcript.segments,
+        "start": _moment(talk, request.query_params.get("t")),
+        "turns": formats.turns(transcript, shown), "talk_url": f"{base}/talks/{talk.id}"})
+
+
+def _video_object(request: Request, talk: Any, transcript: tr.Transcript) -> dict[str, Any]:
+    """schema.org JSON-LD for search engines (a data block: the CSP does not apply to it)."""
+    base = request.app.state.settings.base_url(str(request.base_url))
+    return discovery.video_object(exports.links(talk.public_dict(), base), transcript.text,
+                                  talk.created_at)

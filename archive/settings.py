@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(
         30.0, gt=0, description="A running job whose worker is silent this long is run again."
     )
+    embed_ancestors: str = Field(
+        "*", description="Sites that may show /embed/ pages in a frame: a CSP frame-ancestors "
+        "source list, such as `https://www.soest.de https://*.olpe.de`; other pages never.",
+    )
     session_idle_minutes: int = Field(
         120, ge=1, le=7 * 24 * 60,
         description="A staff session unused this long is signed out (it lives 7 days at most).",

@@ -65,31 +65,28 @@ def _limit(duration: float, per_second: float) -> float:
     return 60.0 + duration * per_second
 
 
-def _run(stream: ffmpeg.nodes.OutputStream, seconds: float, path: Path) -> bytes:
-    """Run a compiled ffmpeg command under a time limit; its stdout, or :class:`ffmpeg.Error`."""
+def _timed(args: list[str], seconds: float, name: str) -> bytes:
+    """Run ffmpeg or ffprobe under a time limit; its stdout, or :class:`ffmpeg.Error`."""
     try:
-        done = subprocess.run(stream.compile(), capture_output=True, timeout=seconds,
+        done = subprocess.run(args, capture_output=True, timeout=seconds,
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise MediaError(f"{path.name}: ffmpeg took longer than {seconds:.0f} s",
+        raise MediaError(f"{name}: {args[0]} took longer than {seconds:.0f} s",
                          code="media_timeout") from None
     if done.returncode != 0:
-        raise ffmpeg.Error("ffmpeg", done.stdout, done.stderr)
+        raise ffmpeg.Error(args[0], done.stdout, done.stderr)
     return done.stdout
+
+
+def _run(stream: ffmpeg.nodes.OutputStream, seconds: float, path: Path) -> bytes:
+    return _timed(stream.compile(), seconds, path.name)
 
 
 def _probe_json(path: Path) -> dict[str, object]:
     args = ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json",
             "-format_whitelist", DEMUXERS, "-protocol_whitelist", "file", f"file:{path}"]
-    try:
-        done = subprocess.run(args, capture_output=True, timeout=PROBE_SECONDS,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise MediaError(f"{path}: ffprobe took longer than {PROBE_SECONDS} s",
-                         code="media_timeout") from None
-    if done.returncode != 0:
-        raise ffmpeg.Error("ffprobe", done.stdout, done.stderr)
-    info: dict[str, object] = json.loads(done.stdout.decode("utf-8", "replace"))
+    info: dict[str, object] = json.loads(
+        _timed(args, PROBE_SECONDS, str(path)).decode("utf-8", "replace"))
     return info
 
 

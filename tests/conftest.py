@@ -151,11 +151,37 @@ class Served:
     shared: bool
 
 
+def start_serve(archive: Archive, tmp: Path, port: int | None = None,
+                *args: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`talkarchive serve` on a free port, its output in ``tmp/serve.log``; returns once
+    /api/health answers 200 (at most 60 s)."""
+    import time
+
+    import httpx
+
+    port = port or free_port()
+    log = (tmp / "serve.log").open("wb")
+    proc = subprocess.Popen([str(CLI), "serve", "--port", str(port), *args], env=archive.env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"serve did not start: {(tmp / 'serve.log').read_text()}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A real `talkarchive serve` with the three shared talks ingested once per session
     (our own demo talks where ../shared/data is absent)."""
-    import httpx
 
     from ingest import demo
 
@@ -181,24 +207,7 @@ def served(meili_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         talk_ids[f.stem] = out.stdout.split()[0]
     port = free_port()
     archive.env["TALKARCHIVE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # CLI and API links agree
-    log = (tmp / "serve.log").open("wb")
-    proc = subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=archive.env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    import time
-
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"serve did not start: {(tmp / 'serve.log').read_text()}")
-        time.sleep(0.2)
+    proc, url = start_serve(archive, tmp, port)
     yield Served(url, archive, talk_ids, shared)
     proc.terminate()
     proc.wait(30)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from archive import catalog as cat
 
-from ..conftest import CLI, ROOT, free_port, make_archive
+from ..conftest import ROOT, make_archive, start_serve
 from ..unit.fakes import add_talk
 from ..unit.test_research_unit import save_transcript
 
@@ -52,22 +50,8 @@ def test_schemathesis_finds_no_failure(meili_server: str, tmp_path: Path) -> Non
     save_transcript(settings, TALK, ["Willkommen im Rathaus von Soest.", "Der Bürgerbus fährt."])
     catalog.dispose()
     token = archive.run("token", "create", "--name", "fuzz").stdout.split()[-1]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "serve.log").open("wb")
-    serve = subprocess.Popen([str(CLI), "serve", "--port", str(port), "--no-worker"],
-                             env=archive.env, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
+    serve, url = start_serve(archive, tmp_path, None, "--no-worker")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert serve.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
         for who, headers in (("anonymous", ()), ("staff", (f"Authorization: Bearer {token}",))):
             run = fuzz(url, tmp_path, *headers)
             assert run.returncode == 0 and "Failures:" not in run.stdout, (who, run.stdout[-6000:])

@@ -1,11 +1,10 @@
 """`serve` supervises its managed Meilisearch: SIGKILLed, it is back within 10 s; searches
 meanwhile answer 503 in the error shape, a change made meanwhile reaches the index once it is
-back, and SIGTERM to `serve` ends everything it started."""
+back, and SIGTERM or SIGINT to `serve` ends everything it started."""
 
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 from archive import catalog as cat
 
-from ..conftest import CLI, free_port, make_archive
+from ..conftest import free_port, make_archive, start_serve
 from ..unit.fakes import add_talk
 from ..unit.test_research_unit import save_transcript
 
@@ -44,14 +43,8 @@ def test_a_killed_meilisearch_comes_back_and_catches_up(tmp_path: Path) -> None:
     save_transcript(settings, "a1b2c3d4e5f60718", ["Willkommen im Rathaus von Soest."])
     catalog.dispose()
     token = archive.run("token", "create", "--name", "ops").stdout.split()[-1]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "serve.log").open("wb")
-    serve = subprocess.Popen([str(CLI), "serve", "--port", str(port), "--no-worker"],
-                             env=archive.env, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
+    serve, url = start_serve(archive, tmp_path, None, "--no-worker")
     try:
-        wait_for(lambda: httpx.get(f"{url}/api/health", timeout=2).status_code == 200, 60)
         assert httpx.get(f"{url}/api/search", params={"q": "Rathaus"}).json()["total"] == 1
         meili = next(p for p in psutil.Process(serve.pid).children(recursive=True)
                      if "meilisearch" in p.name())
@@ -73,6 +66,29 @@ def test_a_killed_meilisearch_comes_back_and_catches_up(tmp_path: Path) -> None:
         serve.wait(30)
         gone, alive = psutil.wait_procs(started, timeout=15)
         assert alive == [], [p.name() for p in alive]  # nothing left running, nothing orphaned
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+
+
+def test_ctrl_c_ends_serve_its_meilisearch_and_its_worker(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) as SIGTERM above: nothing `serve` started outlives it, the job worker
+    included."""
+    archive = make_archive(tmp_path, f"http://127.0.0.1:{free_port()}")  # serve manages it
+    serve, _url = start_serve(archive, tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # the managed Meilisearch and the worker (python -m talkarchive worker)
+            started = psutil.Process(serve.pid).children(recursive=True)
+            names = " ".join(" ".join(p.cmdline()) for p in started)
+            if "meilisearch" in names and "talkarchive worker" in names:
+                break
+            assert time.monotonic() < deadline, names
+            time.sleep(0.2)
+        serve.send_signal(signal.SIGINT)
+        serve.wait(30)
+        gone, alive = psutil.wait_procs(started, timeout=15)
+        assert alive == [], [p.name() for p in alive]
     finally:
         if serve.poll() is None:
             serve.kill()

@@ -360,3 +360,46 @@ def test_long_words_wrap_and_pages_run_under_the_csp(served: Served, browser: Br
         assert page.url.endswith(f"/talks/{talk_id}")
         assert console.errors == [], console.errors  # a CSP violation is a console error
         context.close()
+
+
+def test_the_embed_plays_from_its_second_in_a_frame_on_another_site(served: Served,
+                                                                     browser: Browser) -> None:
+    """A town's page (another origin, served by the test) frames /embed/{id}?t=5: the player
+    starts at 5 s, the transcript follows it, and the page runs under the embed's CSP."""
+    import http.server
+    import threading
+
+    talk_id = next(iter(served.talk_ids.values()))
+    code = httpx.get(f"{served.url}/oembed", params={
+        "url": f"{served.url}/talks/{talk_id}"}).json()["html"]
+    code = code.replace(f"/embed/{talk_id}", f"/embed/{talk_id}?t=5")
+    town = f"<!doctype html><title>Stadt Soest</title><h1>Smart City Soest</h1>{code}".encode()
+
+    class Town(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(town)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Town)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport={"width": 900, "height": 700})
+        console = Console(page)
+        page.goto(f"http://localhost:{site.server_address[1]}/")  # another origin
+        frame = page.frame_locator("iframe")
+        frame.locator("#transcript .seg").first.wait_for()
+        player = page.frames[1]
+        player.wait_for_function("document.getElementById('player').readyState >= 1")
+        player.wait_for_function("Math.abs(document.getElementById('player').currentTime - 5) < 1")
+        player.wait_for_function("document.querySelector('#transcript .seg.current') !== null")
+        screenshot(page, "embed-on-town-site")
+        assert not console.errors, console.errors
+        page.close()
+    finally:
+        site.shutdown()
+        site.server_close()

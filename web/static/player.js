@@ -1,5 +1,6 @@
-// The talk page: start at #t= or ?t=, highlight the current segment and word while playing, click a
-// word to seek, search inside the talk, copy a link to the moment, cite it, keyboard control.
+// The talk page and the embedded player (/embed/{id}): start at #t= or ?t=, highlight the current
+// segment and word while playing, click a word to seek, keyboard control; on the talk page also
+// search inside the talk, copy a link to the moment and cite it (the embed has none of those).
 (() => {
   "use strict";
   const video = document.getElementById("player");
@@ -103,7 +104,7 @@
   // copy a link to this moment
   const copy = document.getElementById("copy-link");
   const out = document.getElementById("moment-link");
-  copy.addEventListener("click", async () => {
+  if (copy) copy.addEventListener("click", async () => {
     const url = new URL(location.href);
     url.search = "";
     url.searchParams.set("t", String(Math.floor(video.currentTime)));
@@ -134,13 +135,21 @@
       a.href = url.pathname + url.search;
     }
   }
-  video.addEventListener("pause", updateCitation);
-  video.addEventListener("seeked", updateCitation);
-  document.getElementById("cite-whole").addEventListener("click", () => { citeWhole = true; updateCitation(); });
-  document.getElementById("copy-cite").addEventListener("click", async () => {
-    citeWhole = false;
-    updateCitation();
-    if (await copyText(citation)) citeState.textContent = texts.cite_copied;
+  if (citeBox) {
+    video.addEventListener("pause", updateCitation);
+    video.addEventListener("seeked", updateCitation);
+    document.getElementById("cite-whole").addEventListener("click", () => { citeWhole = true; updateCitation(); });
+    document.getElementById("copy-cite").addEventListener("click", async () => {
+      citeWhole = false;
+      updateCitation();
+      if (await copyText(citation)) citeState.textContent = texts.cite_copied;
+    });
+  }
+
+  // the code to embed this talk on another site, to copy
+  const embedCode = document.getElementById("embed-code");
+  if (embedCode) document.getElementById("copy-embed").addEventListener("click", async () => {
+    if (await copyText(embedCode)) document.getElementById("embed-state").textContent = texts.copied;
   });
 
   // search inside this talk
@@ -173,13 +182,15 @@
     seek(parseFloat(w.dataset.t), false);
     count.textContent = `${hitIndex + 1} / ${hits.length}`;
   }
-  document.getElementById("find").addEventListener("submit", (event) => event.preventDefault());
-  findInput.addEventListener("input", find);
-  findInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") { event.preventDefault(); step(event.shiftKey ? -1 : 1); }
-  });
-  document.getElementById("find-next").addEventListener("click", () => step(1));
-  document.getElementById("find-prev").addEventListener("click", () => step(-1));
+  if (findInput) {
+    document.getElementById("find").addEventListener("submit", (event) => event.preventDefault());
+    findInput.addEventListener("input", find);
+    findInput.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); step(event.shiftKey ? -1 : 1); }
+    });
+    document.getElementById("find-next").addEventListener("click", () => step(1));
+    document.getElementById("find-prev").addEventListener("click", () => step(-1));
+  }
 
   // keyboard: space plays/pauses, arrows seek, unless typing or on a control
   document.addEventListener("keydown", (event) => {
