@@ -117,8 +117,9 @@ def _citations(request: Request, talk: Any) -> dict[str, str]:
     return {"talk": citations.german_text(shown, shown["url"], None, today), "moment": moment}
 
 
-@router.get("/talks/{talk_id}", response_class=HTMLResponse)
-def talk_page(request: Request, talk_id: str) -> Response:
+def _talk_with_transcript(request: Request, talk_id: str) -> tuple[Any, tr.Transcript] | Response:
+    """The talk the asker may see and its transcript, or the 404 page (a missing transcript
+    is logged: the catalog and the files disagree)."""
     try:
         talk = visible_talk(request, talk_id)
     except NotFound:
@@ -127,7 +128,15 @@ def talk_page(request: Request, talk_id: str) -> Response:
     if not path.is_file():
         log.warning("talk %s: its transcript %s is missing", talk.id, path)
         return render(request, "not_found.html", {}, status=404)
-    transcript = tr.load(path)
+    return talk, tr.load(path)
+
+
+@router.get("/talks/{talk_id}", response_class=HTMLResponse)
+def talk_page(request: Request, talk_id: str) -> Response:
+    found = _talk_with_transcript(request, talk_id)
+    if isinstance(found, Response):
+        return found
+    talk, transcript = found
     t = _moment(talk, request.query_params.get("t"))
     who = staff(request)
     shown = talk_json(talk)
@@ -156,15 +165,10 @@ def _embedding(request: Request, talk: Any) -> dict[str, str]:
 @router.get("/embed/{talk_id}", response_class=HTMLResponse)
 def embed_page(request: Request, talk_id: str) -> Response:
     """The minimal player with captions and the transcript, for an iframe on another site."""
-    try:
-        talk = visible_talk(request, talk_id)
-    except NotFound:
-        return render(request, "not_found.html", {}, status=404)
-    path = transcript_path(request.app.state.settings, talk.id)
-    if not path.is_file():
-        log.warning("talk %s: its transcript %s is missing", talk.id, path)
-        return render(request, "not_found.html", {}, status=404)
-    transcript = tr.load(path)
+    found = _talk_with_transcript(request, talk_id)
+    if isinstance(found, Response):
+        return found
+    talk, transcript = found
     shown = talk_json(talk)
     base = request.app.state.settings.base_url(str(request.base_url))
     return render(request, "embed.html", {
