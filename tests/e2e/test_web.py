@@ -394,9 +394,13 @@ def test_the_embed_plays_from_its_second_in_a_frame_on_another_site(served: Serv
         frame = page.frame_locator("iframe")
         frame.locator("#transcript .seg").first.wait_for()
         player = page.frames[1]
-        player.wait_for_function("document.getElementById('player').readyState >= 1")
-        player.wait_for_function("Math.abs(document.getElementById('player').currentTime - 5) < 1")
-        player.wait_for_function("document.querySelector('#transcript .seg.current') !== null")
+        # functions, not expressions: Playwright evals a polled expression, which the embed's
+        # CSP (script-src 'self') refuses
+        player.wait_for_function("() => document.getElementById('player').readyState >= 1")
+        player.wait_for_function(
+            "() => Math.abs(document.getElementById('player').currentTime - 5) < 1")
+        player.wait_for_function(
+            "() => document.querySelector('#transcript .seg.current') !== null")
         screenshot(page, "embed-on-town-site")
         assert not console.errors, console.errors
         page.close()
