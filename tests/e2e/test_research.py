@@ -89,11 +89,11 @@ def test_cite_a_moment_and_follow_a_media_fragment(served: Served, browser: Brow
     page = context.new_page()
     console = Console(page)
     page.goto(f"{served.url}/talks/{talk_id}#t=7")
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
-    page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 7) < 0.6")
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+    page.wait_for_function("() => Math.abs(document.getElementById('player').currentTime - 7) < 0.6")
     page.evaluate("document.getElementById('player').pause()")
     page.click("#copy-cite")
-    page.wait_for_function("document.getElementById('cite-state').textContent !== ''")
+    page.wait_for_function("() => document.getElementById('cite-state').textContent !== ''")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert re.search(rf"/talks/{talk_id}\?t=7 \(abgerufen am \d\d\.\d\d\.\d{{4}}\)", copied), copied
     assert "Ab 00:07." in copied and "Lizenz: CC BY 4.0." in copied
@@ -101,7 +101,7 @@ def test_cite_a_moment_and_follow_a_media_fragment(served: Served, browser: Brow
     assert bib == f"/api/talks/{talk_id}/cite.bib?t=7"
     screenshot(page, "talk-cite-1280")
     page.evaluate("location.hash = 't=3'")  # a new fragment seeks there
-    page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 3) < 0.6")
+    page.wait_for_function("() => Math.abs(document.getElementById('player').currentTime - 3) < 0.6")
     page.click("#cite-whole")
     assert "?t=" not in page.text_content("#citation")
     csl = httpx.get(f"{served.url}{bib.replace('cite.bib', 'cite.csl.json')}", timeout=30).json()

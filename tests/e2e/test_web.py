@@ -114,17 +114,17 @@ def test_type_click_play_copy_back(served: Served, browser: Browser, axe_js: str
     at = float(hit.get_attribute("data-at"))
     hit.click()
     page.wait_for_url(re.compile(rf"/talks/{talk_id}\?t="))
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
-    page.wait_for_function("document.querySelector('.seg.current') !== null")
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('.seg.current') !== null")
     current = page.evaluate("document.getElementById('player').currentTime")
     assert abs(current - at) <= 1.0, (current, at)
     page.evaluate("document.getElementById('player').pause()")
     segment = page.evaluate("document.querySelector('.seg.current').textContent")
     assert word in segment
-    page.wait_for_function("document.querySelector('track').readyState === 2")  # captions loaded
+    page.wait_for_function("() => document.querySelector('track').readyState === 2")  # captions loaded
     assert page.evaluate("document.getElementById('player').textTracks[0].cues.length") > 0
     page.click("#copy-link")
-    page.wait_for_function("document.getElementById('moment-link').textContent.includes('t=')")
+    page.wait_for_function("() => document.getElementById('moment-link').textContent.includes('t=')")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert f"/talks/{talk_id}?t=" in copied
     check_axe(page, axe_js)
@@ -134,7 +134,7 @@ def test_type_click_play_copy_back(served: Served, browser: Browser, axe_js: str
     word_el = page.locator(".seg .w").nth(2)
     target = float(word_el.get_attribute("data-t"))
     word_el.click()
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {target}) < 0.5")
+    page.wait_for_function(f"() => Math.abs(document.getElementById('player').currentTime - {target}) < 0.5")
 
     page.go_back()
     page.wait_for_url(re.compile(rf"/\?q={re.escape(word)}"))
@@ -200,14 +200,14 @@ def test_keyboard_and_language_switch(served: Served, browser: Browser) -> None:
     _, talk_id = word_and_talk(served)
     page = browser.new_page()
     page.goto(f"{served.url}/talks/{talk_id}")
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
     page.click("h1")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.getElementById('player').currentTime >= 4.9")
+    page.wait_for_function("() => document.getElementById('player').currentTime >= 4.9")
     page.keyboard.press(" ")
-    page.wait_for_function("!document.getElementById('player').paused")
+    page.wait_for_function("() => !document.getElementById('player').paused")
     page.keyboard.press(" ")
-    page.wait_for_function("document.getElementById('player').paused")
+    page.wait_for_function("() => document.getElementById('player').paused")
     needle = page.locator(".seg .w").nth(3).text_content().strip(" .,!?")
     page.fill("#find-q", needle)
     assert page.locator(".w.hit").count() >= 1
