@@ -146,6 +146,9 @@ def talk_page(request: Request, talk_id: str) -> Response:
     return render(request, "talk.html", {
         "talk": shown, "segments": transcript.segments, "start": t,
         "turns": formats.turns(transcript, shown), "voices": voices,
+        "slides": [{"start": s.start, "text": s.text,
+                    "image": f"/api/talks/{talk.id}/slides/{s.image}" if s.image else None}
+                   for s in transcript.slides],
         "formats": list(formats.FORMATS), "research_formats": list(research.FORMATS),
         "cite": _citations(request, talk), "licences": LICENCES,
         "staff": who, "csrf": who.csrf if who else None,

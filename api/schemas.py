@@ -28,6 +28,7 @@ class SegmentHit(BaseModel):
     text: str = Field(description="HTML-escaped segment text with matches in <mark>")
     url: str = Field(description="/talks/{id}?t={at}")
     speaker: str | None = Field(None, description="Who said it: a name, else a label such as SPEAKER_1")
+    slide: bool = Field(False, description="The text is on a slide, shown from `start` (`at`)")
 
 
 class TalkHit(BaseModel):

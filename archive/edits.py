@@ -16,7 +16,7 @@ from . import transcript as tr
 from .catalog import TALK_LOCK
 from .clock import now, now_iso
 from .errors import InputError, NotFound
-from .paths import transcript_path
+from .paths import slides_dir, transcript_path
 from .search.outbox import queue_change
 from .settings import Settings
 
@@ -119,7 +119,8 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
         queue_change(s, talk_id, cat.OutboxAction.DELETE)
     catalog.scrub()
     removed = [f for f in dict.fromkeys(files) if _unlink(f)]
-    for work in (settings.work_dir / talk_id, settings.work_dir / f"{talk_id}-rediarize"):
+    for work in (settings.work_dir / talk_id, settings.work_dir / f"{talk_id}-rediarize",
+                 slides_dir(settings, talk_id)):
         if work.is_dir():
             shutil.rmtree(work, ignore_errors=True)
             removed.append(work)

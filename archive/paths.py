@@ -32,3 +32,8 @@ def transcript_path(settings: Settings, talk_id: str) -> Path:
 
 def original_path(settings: Settings, content_hash: str, suffix: str) -> Path:
     return settings.media_dir / "originals" / f"{content_hash}{suffix.lower()}"
+
+
+def slides_dir(settings: Settings, talk_id: str) -> Path:
+    """A talk's slide thumbnails (``000.jpg``, ...), named in its transcript."""
+    return settings.media_dir / "slides" / talk_id

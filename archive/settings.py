@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     )
     cpu_threads: int = Field(0, ge=0, description="Engine CPU threads; 0 uses every core.")
     diarize: bool = Field(True, description="Find speaker turns (who said each sentence).")
+    slides: bool = Field(
+        True, description="Read the text of a video's slides (Tesseract), searchable from the "
+        "second each slide appears; audio-only recordings are not affected.",
+    )
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the catalog; default SQLite below DATA_DIR."
     )

@@ -36,6 +36,17 @@ class Segment:
     speaker: str | None = None
 
 
+@dataclass(slots=True)
+class Slide:
+    """A slide as the video shows it: from when, until when, the text read off it, and its
+    thumbnail's file name (below the talk's slide folder, :func:`archive.paths.slides_dir`)."""
+
+    start: float
+    end: float
+    text: str
+    image: str | None = None
+
+
 @dataclass
 class Provenance:
     engine: str
@@ -46,6 +57,7 @@ class Provenance:
     options: dict[str, Any]
     seconds: float = 0.0
     diarization: dict[str, Any] | None = None  # the diarizer and its settings, when it ran
+    slides: dict[str, Any] | None = None  # how slides were found and read, when they were
 
 
 @dataclass
@@ -65,6 +77,7 @@ class Transcript:
     provenance: Provenance
     history: list[dict[str, Any]] = field(default_factory=list)
     voices: dict[str, Voice] = field(default_factory=dict)
+    slides: list[Slide] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Built field by field: ``dataclasses.asdict`` deep-copies every word (12 ms of a
@@ -82,6 +95,8 @@ class Transcript:
                 "segments": segments, "provenance": asdict(self.provenance),
                 "history": [dict(h) for h in self.history],
                 "voices": {k: asdict(v) for k, v in self.voices.items()},
+                "slides": [{"start": s.start, "end": s.end, "text": s.text, "image": s.image}
+                           for s in self.slides],
                 "version": FORMAT_VERSION}
 
     @classmethod
@@ -94,6 +109,8 @@ class Transcript:
             provenance=Provenance(**data["provenance"]),
             history=list(data.get("history", [])),
             voices={label: Voice(**v) for label, v in (data.get("voices") or {}).items()},
+            slides=[Slide(float(s["start"]), float(s["end"]), s["text"], s.get("image"))
+                    for s in data.get("slides") or ()],
         )
 
     @property

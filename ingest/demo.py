@@ -137,18 +137,54 @@ def render_speech(sentences: list[str] | tuple[str, ...], out_wav: Path,
     return timed
 
 
-def render_video(wav: Path, out_mp4: Path, colour: str = "0x1d4e89") -> None:
-    """H.264/AAC MP4 of a plain frame over the speech."""
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's fonts-dejavu-core
+
+
+@dataclass(frozen=True)
+class DemoSlide:
+    start: float
+    end: float
+    title: str
+    lines: tuple[str, ...] = ()
+
+
+def _slide_filters(slides: tuple[DemoSlide, ...] | list[DemoSlide], folder: Path) -> str:
+    """drawtext filters that show each slide's title and lines from its start to its end on
+    a white page (texts go through files: no escaping of what a slide says)."""
+    parts = []
+    for i, slide in enumerate(slides):
+        when = f"enable='between(t,{slide.start:.3f},{slide.end - 0.001:.3f})'"
+        parts.append(f"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:{when}")
+        for j, (text, size, y) in enumerate(((slide.title, 48, 70),
+                                             ("\n".join(slide.lines), 34, 200))):
+            if not text:
+                continue
+            path = folder / f"slide-{i}-{j}.txt"
+            path.write_text(text)
+            parts.append(f"drawtext=fontfile={FONT}:textfile={path}:fontsize={size}:"
+                         f"line_spacing=18:fontcolor=0x1d2b3a:x=80:y={y}:{when}")
+    return ",".join(parts)
+
+
+def render_video(wav: Path, out_mp4: Path, colour: str = "0x1d4e89",
+                 slides: tuple[DemoSlide, ...] | list[DemoSlide] = (), size: str = "640x360",
+                 rate: int = 10) -> None:
+    """H.264/AAC MP4 of a plain frame over the speech; with ``slides``, each shown on a white
+    page from its start to its end (1280x720 suits them)."""
     with wave.open(str(wav), "rb") as w:
         seconds = w.getnframes() / w.getframerate()
-    video = ffmpeg.input(f"color=c={colour}:s=640x360:r=10", f="lavfi", t=f"{seconds:.3f}")
-    audio = ffmpeg.input(str(wav))
-    (
-        ffmpeg.output(video, audio, str(out_mp4), vcodec="libx264", pix_fmt="yuv420p",
-                      tune="stillimage", acodec="aac", movflags="+faststart")
-        .global_args("-nostdin", "-v", "error")
-        .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        video = ffmpeg.input(f"color=c={colour}:s={size}:r={rate}", f="lavfi", t=f"{seconds:.3f}")
+        vf = _slide_filters(slides, Path(tmp)) if slides else None
+        audio = ffmpeg.input(str(wav))
+        extra = {"vf": vf} if vf else {}
+        (
+            ffmpeg.output(video, audio, str(out_mp4), vcodec="libx264", pix_fmt="yuv420p",
+                          tune="stillimage", preset="veryfast", acodec="aac",
+                          movflags="+faststart", **extra)
+            .global_args("-nostdin", "-v", "error")
+            .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
+        )
 
 
 def render_demo(talk: DemoTalk, folder: Path) -> tuple[Path, list[TimedSentence]]:

@@ -9,6 +9,7 @@ fails leaves nothing behind: no catalog row, no index documents, no files of the
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -21,13 +22,14 @@ from archive import speakers
 from archive import transcript as tr
 from archive.clock import now_iso
 from archive.details import TalkDetails
-from archive.errors import JobCancelled
-from archive.paths import original_path, sha256_file, talk_id_for, transcript_path
+from archive.errors import JobCancelled, MediaError
+from archive.paths import original_path, sha256_file, slides_dir, talk_id_for, transcript_path
 from archive.search.outbox import queue_change
 from archive.settings import Settings
 
-from . import diarize, engines, media
+from . import diarize, engines, media, slides
 
+log = logging.getLogger("talkarchive.ingest")
 Progress = Callable[[str, float, float], None]  # stage, done, total
 
 
@@ -42,6 +44,7 @@ class _Stored:
     """Files a run has written so far: removed again when a later stage fails."""
 
     written: list[Path] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)  # made for this talk alone
 
     def add(self, path: Path) -> Path:
         self.written.append(path)
@@ -50,6 +53,9 @@ class _Stored:
     def remove(self) -> None:
         for path in self.written:
             path.unlink(missing_ok=True)
+        for folder in self.folders:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _noop(stage: str, done: float, total: float) -> None:
@@ -91,6 +97,36 @@ def speaker_turns(settings: Settings, wav: Path, segments: list[tr.Segment], pro
     progress("finding speakers", 1, 1)
     engines.release_memory()
     return diarize.assign_speakers(segments, found.turns), found.voices, found.provenance
+
+
+def slide_text(settings: Settings, probe: media.Probe, work: Path, language: str,
+               progress: Progress) -> slides.SlideResult | None:
+    """The text of the video's slides (``TALKARCHIVE_SLIDES``); None for audio, or when off.
+    Slides that cannot be read leave the talk without slide text, not without a transcript:
+    the reason is logged and kept in the provenance."""
+    if not (settings.slides and probe.has_video):
+        return None
+    progress("reading slides", 0, 1)
+    options = slides.options_for(language)
+    try:
+        result = slides.detect(probe, work, options)
+    except MediaError as exc:
+        log.warning("%s: no slide text: %s", probe.path.name, exc)
+        return slides.SlideResult([], {}, {"error": str(exc)})
+    progress("reading slides", 1, 1)
+    return result
+
+
+def store_slides(settings: Settings, talk_id: str, found: slides.SlideResult | None,
+                 stored: _Stored) -> None:
+    """The slides' thumbnails, below the talk's slide folder."""
+    if found is None or not found.thumbnails:
+        return
+    folder = slides_dir(settings, talk_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored.folders.append(folder)
+    for name, source in found.thumbnails.items():
+        shutil.copyfile(source, stored.add(folder / name))
 
 
 def store_media(settings: Settings, path: Path, probe: media.Probe, content_hash: str,
@@ -156,11 +192,15 @@ def ingest_file(
         segments, voices, diarization = speaker_turns(settings, work / "audio.wav",
                                                       result.segments, progress)
         result.provenance.diarization = diarization
+        found = slide_text(settings, probe, work, language, progress)
+        result.provenance.slides = found.provenance if found else None
         progress("storing media", 0, 1)
         files = store_media(settings, path, probe, content_hash, talk_id, stored)
+        store_slides(settings, talk_id, found, stored)
         transcript = tr.Transcript(talk_id=talk_id, language=language,
                                    duration=round(probe.duration, 3), segments=segments,
-                                   provenance=result.provenance, voices=voices)
+                                   provenance=result.provenance, voices=voices,
+                                   slides=found.slides if found else [])
         tr.save(transcript, stored.add(transcript_path(settings, talk_id)))
         talk = catalog_row(talk_id, content_hash, meta, original_name, probe, files, language,
                            len(transcript.segments), meta.licence or settings.default_licence)

@@ -9,6 +9,9 @@ command -v npm >/dev/null || need+=(npm)
 command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)  # the catalog tests on PostgreSQL
 [ -f /usr/share/dict/ngerman ] || need+=(wngerman)
+command -v tesseract >/dev/null || need+=(tesseract-ocr)  # slide text
+[ -f /usr/share/tesseract-ocr/5/tessdata/deu.traineddata ] || need+=(tesseract-ocr-deu)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # test slides
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing Debian packages: ${need[*]}"

@@ -1,5 +1,5 @@
 """A talk's files: the transcript in every export format, citations (CSL-JSON, BibTeX, RIS),
-the media with HTTP Range, the poster frame."""
+the media with HTTP Range, the poster frame, slide thumbnails."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as FastPath
 from fastapi.responses import Response
 
 from archive import catalog as cat
 from archive import citations, clock, exports
 from archive import transcript as tr
 from archive.errors import InputError, NotFound
-from archive.paths import transcript_path
+from archive.paths import slides_dir, transcript_path
 from archive.settings import Settings
 
 from .. import schemas
@@ -126,4 +127,25 @@ def poster(request: Request, talk_id: str) -> Response:
 
 
 router.add_api_route("/api/talks/{talk_id}/poster.jpg", poster, methods=["HEAD"],
+                     include_in_schema=False)
+
+SlideName = Annotated[str, FastPath(pattern=r"^[0-9]{3}\.jpg$", max_length=7,
+                                    description="A slide's image, as its transcript names it")]
+
+
+@router.get("/api/talks/{talk_id}/slides/{name}", responses={
+    **schemas.ERRORS, 200: {"content": {"image/jpeg": _BINARY}, "description": "A slide's thumbnail"},
+    304: {"description": "Not modified (If-None-Match)"},
+    416: {"model": schemas.ErrorResponse, "description": "Range not satisfiable"}})
+def slide(request: Request, settings: SettingsDep, talk_id: str, name: SlideName) -> Response:
+    """A thumbnail of one of the talk's slides (320 pixels wide)."""
+    talk = visible_talk(request, talk_id)
+    path = slides_dir(settings, talk.id) / name
+    if not path.is_file():
+        raise NotFound("this talk has no such slide")
+    return file_response(request, path, "image/jpeg",
+                         cache="public, max-age=86400" if talk.published else "private, no-store")
+
+
+router.add_api_route("/api/talks/{talk_id}/slides/{name}", slide, methods=["HEAD"],
                      include_in_schema=False)

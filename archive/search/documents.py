@@ -38,7 +38,8 @@ def _meta(talk: cat.Talk) -> Document:
 
 
 def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Document]:
-    """The segment documents of one talk."""
+    """The segment documents of one talk: its sentences, then the text of its slides (marked
+    ``slide``, found from the second the slide appears), numbered on after the sentences."""
     meta = _meta(talk)
     names = talk.speaker_names or {}
     for i, seg in enumerate(transcript.segments):
@@ -53,6 +54,12 @@ def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Doc
             "speaker": (names.get(seg.speaker) or seg.speaker) if seg.speaker else None,
             **meta,
         }
+    first = len(transcript.segments)
+    for i, slide in enumerate(transcript.slides, start=first):
+        text = " ".join(slide.text.split())
+        yield {"id": f"{talk.id}-{i:05d}", "idx": i, "start": slide.start, "end": slide.end,
+               "text": text, "text_alt": index_variants(text), "word_starts": [],
+               "speaker": None, "slide": True, **meta}
 
 
 def talk_document(talk: cat.Talk, segments: list[Document]) -> Document:

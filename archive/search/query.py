@@ -79,6 +79,7 @@ def _segment(hit: dict[str, Any]) -> dict[str, Any]:
         "text": _highlight(formatted),
         "url": f"/talks/{hit['talk_id']}?t={at:g}",
         "speaker": hit.get("speaker"),
+        "slide": bool(hit.get("slide")),
     }
 
 
@@ -95,7 +96,7 @@ def _matched(hit: dict[str, Any], segments: list[dict[str, Any]]) -> list[str]:
 
 
 _HIGHLIGHT: dict[str, Any] = {
-    "attributesToRetrieve": ["talk_id", "start", "end", "word_starts", "speaker"],
+    "attributesToRetrieve": ["talk_id", "start", "end", "word_starts", "speaker", "slide"],
     "attributesToHighlight": ["text"],
     "highlightPreTag": _PRE,
     "highlightPostTag": _POST,

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..settings import Settings
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: slide text, as segment documents marked `slide`
 FACETS = ["event", "year", "town", "speakers", "language"]
 TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
 # A talk's details, searchable in the talk index before its transcript: a match there ranks

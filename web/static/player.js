@@ -86,6 +86,26 @@
     if (target) seek(parseFloat(target.dataset.t), true);
   });
 
+  // slide thumbnails along the timeline: a click plays from the slide, the shown one is marked
+  const strip = document.getElementById("slides");
+  if (strip) {
+    const slides = Array.from(strip.querySelectorAll(".slide"));
+    strip.addEventListener("click", (event) => {
+      const target = event.target.closest("[data-t]");
+      if (target) seek(parseFloat(target.dataset.t), true);
+    });
+    const markSlide = () => {
+      let shown = null;
+      for (const s of slides) if (parseFloat(s.dataset.t) <= video.currentTime + 0.05) shown = s;
+      for (const s of slides) {
+        if (s === shown) s.setAttribute("aria-current", "true");
+        else s.removeAttribute("aria-current");
+      }
+    };
+    video.addEventListener("timeupdate", markSlide);
+    video.addEventListener("seeked", markSlide);
+  }
+
   // copy an element's text; where the clipboard is refused, select it for the reader to copy
   async function copyText(element) {
     try {
