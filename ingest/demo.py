@@ -148,22 +148,42 @@ class DemoSlide:
     lines: tuple[str, ...] = ()
 
 
-def _slide_filters(slides: tuple[DemoSlide, ...] | list[DemoSlide], folder: Path) -> str:
-    """drawtext filters that show each slide's title and lines from its start to its end on
-    a white page (texts go through files: no escaping of what a slide says)."""
-    parts = []
-    for i, slide in enumerate(slides):
-        when = f"enable='between(t,{slide.start:.3f},{slide.end - 0.001:.3f})'"
-        parts.append(f"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:{when}")
-        for j, (text, size, y) in enumerate(((slide.title, 48, 70),
-                                             ("\n".join(slide.lines), 34, 200))):
-            if not text:
-                continue
-            path = folder / f"slide-{i}-{j}.txt"
+def _slide_picture(slide: DemoSlide, out: Path, size: str, folder: Path) -> None:
+    """One slide as a PNG: its title and lines on a white page (texts go through files, so
+    nothing a slide says needs escaping)."""
+    filters = []
+    for j, (text, points, y) in enumerate(((slide.title, 48, 70), ("\n".join(slide.lines), 34, 200))):
+        if text:
+            path = folder / f"{out.stem}-{j}.txt"
             path.write_text(text)
-            parts.append(f"drawtext=fontfile={FONT}:textfile={path}:fontsize={size}:"
-                         f"line_spacing=18:fontcolor=0x1d2b3a:x=80:y={y}:{when}")
-    return ",".join(parts)
+            filters.append(f"drawtext=fontfile={FONT}:textfile={path}:fontsize={points}:"
+                           f"line_spacing=18:fontcolor=0x1d2b3a:x=80:y={y}")
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    f"color=c=white:s={size}", "-frames:v", "1", "-vf", ",".join(filters) or "null",
+                    "-y", str(out)], check=True, capture_output=True)
+
+
+def _picture_list(slides: tuple[DemoSlide, ...] | list[DemoSlide], seconds: float, colour: str,
+                  size: str, folder: Path) -> Path:
+    """A concat list: the plain frame where no slide is shown, each slide for its time."""
+    plain = folder / "plain.png"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    f"color=c={colour}:s={size}", "-frames:v", "1", "-y", str(plain)],
+                   check=True, capture_output=True)
+    entries, clock = [], 0.0
+    for i, slide in enumerate(sorted(slides, key=lambda s: s.start)):
+        if slide.start > clock:
+            entries.append((plain, slide.start - clock))
+        picture = folder / f"slide-{i}.png"
+        _slide_picture(slide, picture, size, folder)
+        entries.append((picture, min(slide.end, seconds + 1) - max(slide.start, clock)))
+        clock = slide.end
+    if clock < seconds + 1:
+        entries.append((plain, seconds + 1 - clock))
+    listing = folder / "pictures.txt"
+    listing.write_text("".join(f"file '{p}'\nduration {d:.3f}\n" for p, d in entries)
+                       + f"file '{entries[-1][0]}'\n")
+    return listing
 
 
 def render_video(wav: Path, out_mp4: Path, colour: str = "0x1d4e89",
@@ -174,14 +194,16 @@ def render_video(wav: Path, out_mp4: Path, colour: str = "0x1d4e89",
     with wave.open(str(wav), "rb") as w:
         seconds = w.getnframes() / w.getframerate()
     with tempfile.TemporaryDirectory() as tmp:
-        video = ffmpeg.input(f"color=c={colour}:s={size}:r={rate}", f="lavfi", t=f"{seconds:.3f}")
-        vf = _slide_filters(slides, Path(tmp)) if slides else None
+        if slides:
+            listing = _picture_list(slides, seconds, colour, size, Path(tmp))
+            video = ffmpeg.input(str(listing), f="concat", safe=0).filter("fps", rate)
+        else:
+            video = ffmpeg.input(f"color=c={colour}:s={size}:r={rate}", f="lavfi")
         audio = ffmpeg.input(str(wav))
-        extra = {"vf": vf} if vf else {}
         (
             ffmpeg.output(video, audio, str(out_mp4), vcodec="libx264", pix_fmt="yuv420p",
                           tune="stillimage", preset="veryfast", acodec="aac",
-                          movflags="+faststart", **extra)
+                          t=f"{seconds:.3f}", movflags="+faststart")
             .global_args("-nostdin", "-v", "error")
             .run(capture_stdout=True, capture_stderr=True, overwrite_output=True)
         )

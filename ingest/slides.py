@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -34,6 +38,9 @@ from archive.errors import MediaError
 from .media import DEMUXERS, Probe
 
 TESSERACT_LANGUAGES = {"de": "deu", "en": "eng", "fr": "fra", "nl": "nld"}
+WORKERS = 2  # ffmpeg and tesseract runs side by side, one thread each
+# Tesseract's OpenMP threads: 6 slides took 4.1 s with them on 2 cores, 0.5 s without
+ONE_THREAD = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 _PTS = re.compile(r"\bpts:\s*(-?\d+)\s+pts_time:(-?[\d.]+)")
 
 
@@ -85,7 +92,8 @@ class SlideResult:
 
 def _run(args: list[str], seconds: float, what: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(args, capture_output=True, timeout=seconds, stdin=subprocess.DEVNULL)
+        done = subprocess.run(args, capture_output=True, timeout=seconds, stdin=subprocess.DEVNULL,
+                              env=ONE_THREAD)
     except subprocess.TimeoutExpired:
         raise MediaError(f"{what} took longer than {seconds:.0f} s", code="media_timeout") from None
     except OSError as exc:
@@ -94,6 +102,16 @@ def _run(args: list[str], seconds: float, what: str) -> subprocess.CompletedProc
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
         raise MediaError(f"{what}: {tail[0]}", code="slides_failed")
     return done
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _side_by_side(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``work`` on each item, :data:`WORKERS` at a time (each runs a program), in order."""
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(work, items))
 
 
 def _input(path: Path, *before: str) -> list[str]:
@@ -158,24 +176,28 @@ def find_slides(frames: Frames, duration: float, options: SlideOptions) -> list[
 def refine_starts(media: Probe, frames: Frames, found: list[Found], options: SlideOptions
                   ) -> None:
     """Where the keyframe before a slide is more than ``tolerance`` earlier, decode that
-    interval at 4 frames a second and take the first frame that shows the slide."""
+    interval at 4 frames a second and take the first frame that shows the slide. Reference
+    frames only, without the loop filter: 0.14 s a 10-second interval of 720p against 0.20."""
     times = frames.times
-    for slide in found:
+    size = options.width * options.height
+
+    def locate(slide: Found) -> None:
         i = times.index(slide.start)
         if i == 0 or slide.start - times[i - 1] <= options.tolerance:
-            continue
+            return
         before = times[i - 1]
-        args = [*_input(media.path, "-ss", f"{before:.3f}"), "-an", "-sn", "-map", "0:v:0",
+        args = [*_input(media.path, "-threads", "1", "-skip_frame", "noref", "-skip_loop_filter",
+                        "all", "-ss", f"{before:.3f}"), "-an", "-sn", "-map", "0:v:0",
                 "-t", f"{slide.start - before:.3f}", "-vf", f"fps=4,{_gray(options)}",
                 "-f", "rawvideo", "pipe:"]
         out = np.frombuffer(_run(args, 60, "locating a slide change").stdout, dtype=np.uint8)
-        size = options.width * options.height
-        target = frames.pixels[i]
         for j in range(out.size // size):
             frame = out[j * size:(j + 1) * size].reshape(options.height, options.width)
-            if not changed(target, frame, options):
+            if not changed(frames.pixels[i], frame, options):
                 slide.start = round(before + j / 4, 2)
-                break
+                return
+
+    _side_by_side(locate, found)
 
 
 def grab_images(media: Probe, found: list[Found], work: Path) -> None:
@@ -202,10 +224,19 @@ def grab_images(media: Probe, found: list[Found], work: Path) -> None:
 
 
 def read_text(images: list[Path], work: Path, options: SlideOptions) -> list[str]:
-    """Tesseract on every image in one run; per image its confident words, line by line."""
-    if not images:
-        return []
-    listing = work / "slides.txt"
+    """Tesseract on every image, in :data:`WORKERS` runs side by side; per image its
+    confident words, line by line."""
+    halves = [images[k::WORKERS] for k in range(WORKERS)]
+    texts: dict[Path, str] = {}
+    for half, read in zip(halves, _side_by_side(lambda part: _tesseract(part, work, options),
+                                                 [h for h in halves if h]), strict=False):
+        texts.update(zip(half, read, strict=True))
+    return [texts[p] for p in images]
+
+
+def _tesseract(images: list[Path], work: Path, options: SlideOptions) -> list[str]:
+    """One Tesseract run over a list of images (TSV out, one page each)."""
+    listing = work / f"slides-{images[0].stem}.txt"
     listing.write_text("".join(f"{p}\n" for p in images))
     args = ["tesseract", str(listing), "stdout", "-l", options.language, "--psm", "3", "tsv"]
     done = _run(args, 60 + 20 * len(images), "reading slide text (tesseract)")
