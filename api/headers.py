@@ -15,6 +15,10 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .deps import COOKIE
+
+_SESSION = f"{COOKIE}=".encode()
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -32,10 +36,8 @@ def _source_list(raw: str) -> str:
 
 def _asked_by_staff(scope: Scope) -> bool:
     """A request with a staff token or session cookie (whether valid or not)."""
-    for name, value in scope["headers"]:
-        if name == b"authorization" or (name == b"cookie" and b"ta_session=" in value):
-            return True
-    return False
+    return any(name == b"authorization" or (name == b"cookie" and _SESSION in value)
+               for name, value in scope["headers"])
 
 
 class SecurityHeaders:
