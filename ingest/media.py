@@ -28,6 +28,7 @@ DEMUXERS = ",".join(("mov", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", 
                      "wav", "w64", "mp3", "aac", "flac", "aiff", "caf", "amr", "ac3", "eac3",
                      "dts", "truehd", "wv", "ape", "tta", "au", "dv"))
 SAFE_INPUT = {"format_whitelist": DEMUXERS, "protocol_whitelist": "file"}
+SAFE_ARGS = [arg for name, value in SAFE_INPUT.items() for arg in (f"-{name}", value)]
 PROBE_SECONDS = 60
 WEB_VIDEO_CODECS = {"h264"}
 WEB_AUDIO_CODECS = {"aac", "mp3"}
@@ -84,7 +85,7 @@ def _run(stream: ffmpeg.nodes.OutputStream, seconds: float, path: Path) -> bytes
 
 def _probe_json(path: Path) -> dict[str, object]:
     args = ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json",
-            "-format_whitelist", DEMUXERS, "-protocol_whitelist", "file", f"file:{path}"]
+            *SAFE_ARGS, f"file:{path}"]
     info: dict[str, object] = json.loads(
         _timed(args, PROBE_SECONDS, str(path)).decode("utf-8", "replace"))
     return info

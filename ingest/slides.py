@@ -3,7 +3,7 @@
 Stages, each a plain function: :func:`keyframes` (small gray keyframes and their times) ->
 :func:`find_slides` (still scenes) -> :func:`refine_starts` (when a slide appeared, where
 keyframes are far apart) -> :func:`grab_images` (each slide's keyframe for OCR, and a
-thumbnail) -> :func:`read_text` (one Tesseract run for all slides) -> :class:`SlideResult`.
+thumbnail) -> :func:`read_text` (Tesseract, two runs side by side) -> :class:`SlideResult`.
 
 Why keyframes: decoding every frame of a 10-minute 720p slide video cost 5.9 s here (36 s an
 hour, a quarter of a talk's ingest); its keyframes alone, 0.2 s. Encoders put a keyframe where
@@ -18,6 +18,7 @@ Pillow to write the PNGs ffmpeg already wrote, and parse the same TSV.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
@@ -35,7 +36,7 @@ import numpy as np
 from archive import transcript as tr
 from archive.errors import MediaError
 
-from .media import DEMUXERS, Probe
+from .media import SAFE_ARGS, Probe
 
 TESSERACT_LANGUAGES = {"de": "deu", "en": "eng", "fr": "fra", "nl": "nld"}
 WORKERS = 2  # ffmpeg and tesseract runs side by side, one thread each
@@ -73,14 +74,13 @@ class Frames:
 
 @dataclass
 class Found:
-    """A slide before it is read: where it starts, its keyframe, and where it ends."""
+    """A slide before it is read: where it starts, its first keyframe (an index into
+    :class:`Frames`), the keyframe it is read from (its time stamp), and where it ends."""
 
     start: float
-    key_time: float
+    first: int
     key_pts: int
     end: float
-    image: Path | None = None
-    thumbnail: Path | None = None
 
 
 @dataclass
@@ -115,8 +115,7 @@ def _side_by_side(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
 
 
 def _input(path: Path, *before: str) -> list[str]:
-    return ["ffmpeg", "-nostdin", "-hide_banner", *before, "-format_whitelist", DEMUXERS,
-            "-protocol_whitelist", "file", "-i", f"file:{path}"]
+    return ["ffmpeg", "-nostdin", "-hide_banner", *before, *SAFE_ARGS, "-i", f"file:{path}"]
 
 
 def _gray(options: SlideOptions) -> str:
@@ -169,7 +168,7 @@ def find_slides(frames: Frames, duration: float, options: SlideOptions) -> list[
             continue
         if still or flat(frames.pixels[first], options):
             key = last if still else first  # the settled picture of a slide that builds up
-            found.append(Found(frames.times[first], frames.times[key], frames.pts[key], end))
+            found.append(Found(frames.times[first], first, frames.pts[key], end))
     return found[: options.max_slides]
 
 
@@ -182,7 +181,7 @@ def refine_starts(media: Probe, frames: Frames, found: list[Found], options: Sli
     size = options.width * options.height
 
     def locate(slide: Found) -> None:
-        i = times.index(slide.start)
+        i = slide.first
         if i == 0 or slide.start - times[i - 1] <= options.tolerance:
             return
         before = times[i - 1]
@@ -200,11 +199,11 @@ def refine_starts(media: Probe, frames: Frames, found: list[Found], options: Sli
     _side_by_side(locate, found)
 
 
-def grab_images(media: Probe, found: list[Found], work: Path) -> None:
+def grab_images(media: Probe, found: list[Found], work: Path) -> list[tuple[Path, Path | None]]:
     """One ffmpeg run: each slide's keyframe as a gray PNG for OCR (at least 720 lines
-    high) and a 320-pixel JPEG thumbnail, in the order of the slides."""
+    high) and a 320-pixel JPEG thumbnail (None where ffmpeg wrote none), in slide order."""
     if not found:
-        return
+        return []
     folder = work / "slides"
     folder.mkdir(parents=True, exist_ok=True)
     wanted = "+".join(f"eq(pts\\,{s.key_pts})" for s in found)
@@ -219,18 +218,18 @@ def grab_images(media: Probe, found: list[Found], work: Path) -> None:
     if len(images) != len(found):
         raise MediaError(f"grabbing slides: {len(images)} pictures for {len(found)} slides",
                          code="slides_failed")
-    for i, slide in enumerate(found):
-        slide.image, slide.thumbnail = folder / f"ocr-{i:04d}.png", folder / f"thumb-{i:04d}.jpg"
+    thumbs = [folder / f"thumb-{i:04d}.jpg" for i in range(len(found))]
+    return [(image, thumb if thumb.exists() else None) for image, thumb in zip(images, thumbs,
+                                                                               strict=True)]
 
 
 def read_text(images: list[Path], work: Path, options: SlideOptions) -> list[str]:
     """Tesseract on every image, in :data:`WORKERS` runs side by side; per image its
     confident words, line by line."""
-    halves = [images[k::WORKERS] for k in range(WORKERS)]
-    texts: dict[Path, str] = {}
-    for half, read in zip(halves, _side_by_side(lambda part: _tesseract(part, work, options),
-                                                 [h for h in halves if h]), strict=False):
-        texts.update(zip(half, read, strict=True))
+    parts = [part for k in range(WORKERS) if (part := images[k::WORKERS])]
+    read = _side_by_side(lambda part: _tesseract(part, work, options), parts)
+    texts = {p: text for part, got in zip(parts, read, strict=True)
+             for p, text in zip(part, got, strict=True)}
     return [texts[p] for p in images]
 
 
@@ -260,6 +259,7 @@ def options_for(language: str) -> SlideOptions:
     return SlideOptions(language=TESSERACT_LANGUAGES.get(language, "deu"))
 
 
+@functools.cache
 def tesseract_version() -> str | None:
     if shutil.which("tesseract") is None:
         return None
@@ -279,18 +279,18 @@ def detect(media: Probe, work: Path, options: SlideOptions) -> SlideResult:
     refine_starts(media, frames, found, options)
     for slide, after in zip(found, found[1:], strict=False):
         slide.end = min(slide.end, after.start)
-    grab_images(media, found, work)
-    texts = read_text([s.image for s in found if s.image], work, options)
+    pictures = grab_images(media, found, work)
+    texts = read_text([image for image, _ in pictures], work, options)
     slides: list[tr.Slide] = []
     thumbnails: dict[str, Path] = {}
-    for slide, text in zip(found, texts, strict=True):
+    for slide, (_, thumb), text in zip(found, pictures, texts, strict=True):
         if len(text.split()) < options.min_words:
             continue
         name = f"{len(slides):03d}.jpg"
         slides.append(tr.Slide(start=round(slide.start, 2), end=round(slide.end, 2), text=text,
-                               image=name if slide.thumbnail else None))
-        if slide.thumbnail:
-            thumbnails[name] = slide.thumbnail
+                               image=name if thumb else None))
+        if thumb:
+            thumbnails[name] = thumb
     provenance.update(ocr=tesseract_version(), keyframes=len(frames.times), scenes=len(found),
                       seconds=round(time.perf_counter() - started, 2))
     return SlideResult(slides, thumbnails, provenance)

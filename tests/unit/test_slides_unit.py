@@ -48,7 +48,7 @@ def test_scenes_become_slides_from_their_first_keyframe() -> None:
     found = find_slides(frames([page(1), page(1), page(2), page(2), page(3)],
                                [0.0, 10.0, 20.0, 30.0, 40.0]), 45.0, OPTIONS)
     assert [(f.start, f.end) for f in found] == [(0.0, 20.0), (20.0, 40.0), (40.0, 45.0)]
-    assert [f.key_time for f in found] == [10.0, 30.0, 40.0]  # the settled picture is read
+    assert [f.key_pts for f in found] == [10000, 30000, 40000]  # the settled picture is read
 
 
 def test_a_video_without_slides_finds_none() -> None:
