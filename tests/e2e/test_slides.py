@@ -151,6 +151,13 @@ def test_slides_on_the_talk_page_and_in_results(slide_archive: tuple[Archive, di
         page.wait_for_function("() => document.querySelectorAll('#slides [aria-current]')"
                                ".length === 1")
         page.screenshot(path=str(ARTIFACTS / "talk-slides.png"), full_page=False)
+        phone = browser.new_page(viewport={"width": 375, "height": 800})
+        phone.goto(f"{slide_server}/talks/{talk_id}")
+        box = phone.locator("#slides").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375  # scrolls inside
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 375
+        phone.locator("#slides").scroll_into_view_if_needed()
+        phone.screenshot(path=str(ARTIFACTS / "talk-slides-375.png"), full_page=False)
         browser.close()
 
 
