@@ -47,7 +47,6 @@ class TranscribeOptions:
     vad_speech_pad_ms: int = 800
     batch_size: int = 0
     initial_prompt: str | None = None
-    hotwords: str | None = None
 
 
 class Engine(Protocol):
@@ -61,8 +60,21 @@ class Engine(Protocol):
     ) -> list[Word]: ...
 
 
+# Faster than anyone speaks: fast German speakers reach about 5 words a second.
+MAX_WORDS_PER_SECOND = 8.0
+
+
 def _is_hallucination(text: str) -> bool:
     return bool(_HALLUCINATIONS.search(text))
+
+
+def _too_fast(words: list[Word]) -> bool:
+    """Words squeezed into less time than anyone can say them: with a prompt, Whisper can repeat
+    an earlier sentence in the last moment of a window (ten words in 0.8 s of padding, or at one
+    instant)."""
+    if len(words) < 4:
+        return False
+    return len(words) > MAX_WORDS_PER_SECOND * max(words[-1].end - words[0].start, 0.1)
 
 
 class FasterWhisperEngine:
@@ -88,7 +100,6 @@ class FasterWhisperEngine:
             vad_filter=options.vad_filter,
             vad_parameters={"speech_pad_ms": options.vad_speech_pad_ms},
             initial_prompt=options.initial_prompt,
-            hotwords=options.hotwords,
         )
         if options.batch_size > 0:
             pipeline = BatchedInferencePipeline(self.model)
@@ -98,12 +109,10 @@ class FasterWhisperEngine:
         words: list[Word] = []
         for seg in segments:
             progress(seg.end)
-            if _is_hallucination(seg.text):
-                continue
-            words.extend(
-                Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
-                for w in seg.words or []
-            )
+            said = [Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
+                    for w in seg.words or []]
+            if not _is_hallucination(seg.text) and not _too_fast(said):
+                words.extend(said)
         return words
 
 
@@ -150,16 +159,17 @@ class OpenAIWhisperEngine:
         )
         words: list[Word] = []
         for seg in result["segments"]:
-            if _is_hallucination(seg["text"]):
-                continue
+            said: list[Word] = []
             for w in seg.get("words", []):
                 start, end = float(w["start"]), float(w["end"])
                 if options.vad_filter:
                     idx = mapping.get_chunk_index(start)
                     start = mapping.get_original_time(start, idx)
                     end = mapping.get_original_time(end, idx, is_end=True)
-                words.append(Word(round(start, 3), round(end, 3), w["word"],
-                                  round(float(w["probability"]), 4)))
+                said.append(Word(round(start, 3), round(end, 3), w["word"],
+                                 round(float(w["probability"]), 4)))
+            if not _is_hallucination(seg["text"]) and not _too_fast(said):
+                words.extend(said)
             progress(words[-1].end if words else 0.0)
         return words
 
@@ -272,15 +282,27 @@ def transcribe_wav(
     return EngineResult(split_sentences(words), provenance)
 
 
+def prompt_for(title: str | None, glossary: list[str] | None) -> str | None:
+    """The initial prompt for a talk with a glossary: its title as a sentence, then the terms.
+
+    Whisper reads the prompt as text said just before, so it copies its style: a bare comma list
+    made the base model answer in comma lists ("In Olpe, Missen, Kleine, Sensoren"). The same list
+    as faster-whisper ``hotwords`` goes into every window and did that on every window; on a 20 s
+    talk it looped one word. Title plus terms, prompt only, kept the names: 7 of 7 on
+    bench/glossary.py, and the demo talks' WER fell (bench/demo_quality.py)."""
+    if not glossary:
+        return None
+    terms = ", ".join(glossary)
+    return f"{title.rstrip('.')}. {terms}." if title else f"{terms}."
+
+
 def options_for(settings: Settings, language: str | None, duration: float,
-                glossary: list[str] | None = None) -> TranscribeOptions:
+                glossary: list[str] | None = None, title: str | None = None) -> TranscribeOptions:
     models.resolve(settings)  # fail before any work when the model is not installed
     batched = settings.engine == "faster-whisper" and duration >= settings.batch_min_seconds
-    prompt = ", ".join(glossary) if glossary else None
     return TranscribeOptions(
         language=language or settings.language,
         beam_size=settings.beam_size,
         batch_size=settings.batch_size if batched else 0,
-        initial_prompt=prompt,
-        hotwords=prompt if settings.engine == "faster-whisper" else None,
+        initial_prompt=prompt_for(title, glossary),
     )

@@ -183,7 +183,8 @@ def ingest_file(
         return IngestResult(existing, created=False)
     talk_id = talk_id_for(content_hash)
     language = meta.language or settings.language
-    options = engines.options_for(settings, language, probe.duration, meta.glossary)
+    options = engines.options_for(settings, language, probe.duration, meta.glossary,
+                                  meta.title)
     work = settings.work_dir / talk_id
     work.mkdir(parents=True, exist_ok=True)
     stored = _Stored()

@@ -219,7 +219,8 @@ def demo(ctx: Context, quiet: bool) -> None:
         for talk in demo_mod.DEMO_TALKS:
             path, _ = demo_mod.render_demo(talk, folder)
             meta = TalkDetails(title=talk.title, event=talk.event, date=talk.date,
-                               speakers=list(talk.speakers), town=talk.town)
+                               speakers=list(talk.speakers), town=talk.town,
+                               glossary=list(talk.glossary))
             with progress_bar(quiet) as bar:
                 task = bar.add_task(talk.title, total=1.0)
                 pipeline.ingest_file(settings, catalog, path, meta, stage_reporter(bar, task))
