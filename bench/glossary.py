@@ -1,5 +1,5 @@
 """Glossary benchmark: how many of the town names in ../shared/data/talks_de/podium_strategien
-the transcript gets right without and with the glossary (initial prompt + hotwords), same run.
+the transcript gets right without and with the glossary (the initial prompt: title, then terms), same run.
 
     .venv/bin/python bench/glossary.py [--engine faster-whisper|openai-whisper]
 """
@@ -45,7 +45,8 @@ def main() -> None:
         wav = Path(tmp) / "a.wav"
         media.extract_audio(probe, wav)
         for label, glossary in (("without", None), ("with", GLOSSARY)):
-            options = engines.options_for(settings, "de", probe.duration, glossary)
+            options = engines.options_for(settings, "de", probe.duration, glossary,
+                                          "Podium: Strategien der Städte")
             result = engines.transcribe_wav(engine, wav, probe.duration, options,
                                             settings.chunk_seconds)
             text = " ".join(s.text for s in result.segments)
