@@ -11,6 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from archive.catalog import Catalog
 from archive.search import query
+from archive.search.client import SearchClient
+from archive.settings import Settings
 
 from .. import schemas
 from ..deps import CatalogDep, MaybeStaff, SearchDep, SettingsDep
@@ -40,11 +42,18 @@ async def search(
     together in one sentence), each with its best matching segments and the second the first
     matched word was said; facet counts count talks. Without a query, newest talks first."""
     filters = query.Filters(event, year, town, speaker, language)
-    result = await run_in_threadpool(query.search, settings, client, q, filters, page,
-                                     staff=who is not None)
-    if who is None:
-        await run_in_threadpool(_only_public, catalog, result)
+    result = await run_in_threadpool(_search, settings, client, catalog, q, filters, page,
+                                     who is not None)
     return JSONResponse(result)  # built to the schema already; no second validation
+
+
+def _search(settings: Settings, client: SearchClient, catalog: Catalog, q: str,
+            filters: query.Filters, page: int, staff: bool) -> dict[str, Any]:
+    """The search and, for the public, the catalog's recheck in one trip to the thread pool."""
+    result = query.search(settings, client, q, filters, page, staff=staff)
+    if not staff:
+        _only_public(catalog, result)
+    return result
 
 
 def _only_public(catalog: Catalog, result: dict[str, Any]) -> None:
