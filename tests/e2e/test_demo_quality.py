@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import jiwer
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 from archive import catalog as cat
 from archive.paths import transcript_path
@@ -20,6 +20,7 @@ from archive.transcript import load
 from ingest import demo
 
 from ..conftest import ARTIFACTS, Archive, make_archive, start_serve
+from .test_web import browser  # noqa: F401 - the browser fixture (Debian Chromium)
 
 pytestmark = pytest.mark.e2e
 
@@ -64,8 +65,8 @@ def test_demo_transcripts_are_right(demo_archive: Archive) -> None:
     assert "rathaus" in hyps[0].split()  # "Unser Rathaus bietet …" is heard as said
 
 
-def test_demo_search_finds_the_title_word_where_it_is_said(demo_archive: Archive,
-                                                           tmp_path: Path) -> None:
+def test_demo_search_finds_the_title_word_where_it_is_said(demo_archive: Archive, tmp_path: Path,
+                                                           browser: Browser) -> None:  # noqa: F811
     proc, url = start_serve(demo_archive, tmp_path)
     try:
         found = httpx.get(f"{url}/api/search", params={"q": "Rathaus"}).json()
@@ -73,17 +74,13 @@ def test_demo_search_finds_the_title_word_where_it_is_said(demo_archive: Archive
         assert talk["title"] == demo.DEMO_TALKS[0].title
         said = [s for s in talk["segments"] if not s.get("slide")]
         assert said and "<mark>Rathaus</mark>" in said[0]["text"]
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=["--no-sandbox", "--disable-gpu",
-                                              "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{url}/?q=Rathaus")
-            hit = page.locator(".hit", has_not=page.locator(".on-slide")).first
-            assert "Unser Rathaus bietet jetzt fast alle Anträge online an" in hit.inner_text()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "demo-search-rathaus.png"), full_page=True)
-            browser.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/?q=Rathaus")
+        hit = page.locator(".hit", has_not=page.locator(".on-slide")).first
+        assert "Unser Rathaus bietet jetzt fast alle Anträge online an" in hit.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "demo-search-rathaus.png"), full_page=True)
+        page.close()
     finally:
         proc.terminate()
         proc.wait(30)

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 from archive.paths import slides_dir, transcript_path
 from archive.transcript import load
 from ingest import demo
 
 from ..conftest import ARTIFACTS, Archive, make_archive, start_serve
+from .test_web import browser  # noqa: F401 - the browser fixture (Debian Chromium)
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +117,7 @@ def slide_server(slide_archive: tuple[Archive, dict[str, str]],
 
 
 def test_slides_on_the_talk_page_and_in_results(slide_archive: tuple[Archive, dict[str, str]],
-                                                slide_server: str) -> None:
+                                                slide_server: str, browser: Browser) -> None:  # noqa: F811
     _, ids = slide_archive
     talk_id = ids["scenecut"]
     api = httpx.get(f"{slide_server}/api/search", params={"q": "Wärmepumpen"}).json()
@@ -129,36 +130,32 @@ def test_slides_on_the_talk_page_and_in_results(slide_archive: tuple[Archive, di
         assert answer.status_code in (400, 404) and "error" in answer.json()
     export = json.loads(httpx.get(f"{slide_server}/api/talks/{talk_id}/transcript.json").text)
     assert [s["start"] for s in export["slides"]] == pytest.approx([0.0, CHANGE], abs=2.0)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking",
-                                          "--autoplay-policy=no-user-gesture-required"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{slide_server}/?q=Lastenradverleih")
-        hit = page.locator(".hit", has=page.locator(".on-slide")).first
-        assert "auf der Folie ab 00:1" in hit.inner_text()
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "results-slide-hit.png"), full_page=True)
-        page.goto(f"{slide_server}/talks/{talk_id}")
-        strip = page.locator("#slides .slide")
-        assert strip.count() == 2
-        page.wait_for_function("() => Array.from(document.querySelectorAll('#slides img'))"
-                               ".every((i) => i.complete && i.naturalWidth === 320)")
-        strip.nth(1).click()
-        page.wait_for_function("(t) => Math.abs(document.getElementById('player').currentTime"
-                               " - t) < 1.5", arg=float(strip.nth(1).get_attribute("data-t") or 0))
-        page.wait_for_function("() => document.querySelectorAll('#slides [aria-current]')"
-                               ".length === 1")
-        page.screenshot(path=str(ARTIFACTS / "talk-slides.png"), full_page=False)
-        phone = browser.new_page(viewport={"width": 375, "height": 800})
-        phone.goto(f"{slide_server}/talks/{talk_id}")
-        box = phone.locator("#slides").bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375  # scrolls inside
-        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 375
-        phone.locator("#slides").scroll_into_view_if_needed()
-        phone.screenshot(path=str(ARTIFACTS / "talk-slides-375.png"), full_page=False)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{slide_server}/?q=Lastenradverleih")
+    hit = page.locator(".hit", has=page.locator(".on-slide")).first
+    assert "auf der Folie ab 00:1" in hit.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "results-slide-hit.png"), full_page=True)
+    page.goto(f"{slide_server}/talks/{talk_id}")
+    strip = page.locator("#slides .slide")
+    assert strip.count() == 2
+    page.wait_for_function("() => Array.from(document.querySelectorAll('#slides img'))"
+                           ".every((i) => i.complete && i.naturalWidth === 320)")
+    strip.nth(1).click()
+    page.wait_for_function("(t) => Math.abs(document.getElementById('player').currentTime"
+                           " - t) < 1.5", arg=float(strip.nth(1).get_attribute("data-t") or 0))
+    page.wait_for_function("() => document.querySelectorAll('#slides [aria-current]')"
+                           ".length === 1")
+    page.screenshot(path=str(ARTIFACTS / "talk-slides.png"), full_page=False)
+    phone = browser.new_page(viewport={"width": 375, "height": 800})
+    phone.goto(f"{slide_server}/talks/{talk_id}")
+    box = phone.locator("#slides").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375  # scrolls inside
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 375
+    phone.locator("#slides").scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / "talk-slides-375.png"), full_page=False)
+    page.close()
+    phone.close()
 
 
 def test_deleting_a_talk_deletes_its_slides(slide_archive: tuple[Archive, dict[str, str]],
