@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -24,12 +23,8 @@ import jiwer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.settings import Settings  # noqa: E402
+from bench.wer import normalise  # noqa: E402
 from ingest import demo, engines, media  # noqa: E402
-
-
-def normalise(text: str) -> str:
-    """As ../shared/data/speech_de/README.md: lower case, punctuation removed."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def transcribe(settings: Settings, engine: engines.Engine, talk: demo.DemoTalk,
