@@ -12,6 +12,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v tesseract >/dev/null || need+=(tesseract-ocr)  # slide text
 [ -f /usr/share/tesseract-ocr/5/tessdata/deu.traineddata ] || need+=(tesseract-ocr-deu)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # test slides
+command -v qemu-x86_64 >/dev/null || need+=(qemu-user)  # the suite runs an ingest as a CPU without AVX-512 would
+command -v objdump >/dev/null || need+=(binutils)  # scripts/isa_audit.py
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing Debian packages: ${need[*]}"

