@@ -116,10 +116,15 @@ def make_archive(tmp: Path, meili_url: str, **env: str) -> Archive:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test marked ``both_catalogs`` that uses ``archive`` runs on SQLite and on PostgreSQL."""
+    """A test marked ``both_catalogs`` that uses ``archive`` runs on SQLite and on PostgreSQL;
+    a test that uses ``catalog_url`` runs on SQLite in the unit tier, on PostgreSQL in
+    integration."""
     if "archive" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
             "both_catalogs"):
         metafunc.parametrize("archive_catalog", ["sqlite", "postgresql"], indirect=True)
+    if "catalog_url" in metafunc.fixturenames:
+        tier = "postgresql" if "integration" in metafunc.definition.path.parts else "sqlite"
+        metafunc.parametrize("catalog_url", [tier], indirect=True)
 
 
 @pytest.fixture
@@ -225,10 +230,12 @@ def postgres_cluster() -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
 def catalog_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
-    """Runs a test once on the default SQLite catalog and once on a fresh PostgreSQL database
-    (through TALKARCHIVE_DATABASE_URL, which every Settings() of the test reads)."""
+    """The catalog of a test: the default SQLite catalog in the unit tier (in-process, no
+    server), a fresh PostgreSQL database in the integration tier, through
+    TALKARCHIVE_DATABASE_URL, which every Settings() of the test reads. The unit modules that
+    use it run again in ``tests/integration/test_catalog_on_postgres_*.py``."""
     if request.param == "sqlite":
         monkeypatch.delenv("TALKARCHIVE_DATABASE_URL", raising=False)
         return None
