@@ -7,8 +7,10 @@
 2. The binaries the archive starts (ffmpeg, ffprobe, tesseract, the pinned Meilisearch), with
    the libraries ``ldd`` names for them.
 3. ``objdump -d`` of each: instructions on AVX-512 registers (``zmm``, mask registers ``k1-7``)
-   and whether the file has a ``cpuid`` instruction or calls glibc's/GCC's CPU checks, which a
-   library that picks its code path at run time needs.
+   and whether the file picks its code path at run time: a ``cpuid`` instruction or glibc's/GCC's
+   CPU checks in the file itself, GNU IFUNC symbols (glibc's libmvec), or the CPU check of a
+   companion library it calls (FFmpeg's ``av_get_cpu_flags`` in libavutil, Highway's
+   ``SupportedTargets`` for libjxl).
 
 A file with AVX-512 instructions and no CPU check is what killed every ingest before (senko's
 ``libfbank_extractor.so``: 1,046 and none). The proof that a path runs is
@@ -68,6 +70,16 @@ def binaries() -> list[str]:
     return paths + sorted(libs)
 
 
+COMPANION_CHECK = re.compile(r"av_get_cpu_flags|SupportedTargets")
+
+
+def dispatches_elsewhere(path: str) -> bool:
+    """The file's code path is chosen by an IFUNC resolver or by a companion library's check."""
+    undefined = subprocess.run(["nm", "-D", "--undefined-only", path], capture_output=True, text=True).stdout
+    symbols = subprocess.run(["readelf", "-sW", "--dyn-syms", path], capture_output=True, text=True).stdout
+    return bool(COMPANION_CHECK.search(undefined)) or " IFUNC " in symbols
+
+
 def scan(path: str) -> dict[str, object]:
     wide = checks = 0
     proc = subprocess.Popen(["objdump", "-d", "--no-show-raw-insn", path], stdout=subprocess.PIPE,
@@ -79,7 +91,12 @@ def scan(path: str) -> dict[str, object]:
         elif CPU_CHECK.search(line):
             checks += 1
     proc.wait()
-    verdict = "plain x86-64-v3" if not wide else ("dispatches at run time" if checks else "AVX-512 WITHOUT A CPU CHECK")
+    if not wide:
+        verdict = "plain x86-64-v3"
+    elif checks:
+        verdict = "dispatches at run time"
+    else:
+        verdict = "dispatches elsewhere" if dispatches_elsewhere(path) else "AVX-512 WITHOUT A CPU CHECK"
     return {"file": path, "avx512_instructions": wide, "cpu_checks": checks, "verdict": verdict}
 
 
