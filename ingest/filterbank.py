@@ -73,7 +73,8 @@ class Filterbank:
         import kaldi_native_fbank as knf
 
         fbank = knf.OnlineFbank(self.opts)
-        fbank.accept_waveform(SAMPLE_RATE, np.asarray(samples, dtype=np.float32) * INT16_SCALE)
+        # a list converts ~2x faster than an ndarray: the binding takes a std::vector<float>
+        fbank.accept_waveform(SAMPLE_RATE, (np.asarray(samples, dtype=np.float32) * INT16_SCALE).tolist())
         fbank.input_finished()
         frames = fbank.num_frames_ready
         if frames == 0:
