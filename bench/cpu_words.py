@@ -48,7 +48,10 @@ def ingest(path: Path, args: list[str], data: Path, emulated: bool) -> tuple[lis
         env = emulated_env(env, data.parent / "bin")
         cmd = ["qemu-x86_64", "-cpu", "Haswell", sys.executable, "-m", "talkarchive", *cmd[1:]]
     started = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if "TCG doesn't support" not in line]
+        raise SystemExit(f"{path.name} ({'Haswell' if emulated else 'native'}): " + "\n".join(errors[-20:]))
     return words_of(data), time.perf_counter() - started
 
 

@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -90,14 +91,26 @@ class SlideResult:
     provenance: dict[str, object] = field(default_factory=dict)
 
 
+_SPAWN = threading.Lock()
+
+
 def _run(args: list[str], seconds: float, what: str) -> subprocess.CompletedProcess[bytes]:
+    """One program run under a time limit. The programs of :func:`_side_by_side` run at the same
+    time, but they are started one at a time: two threads forking at once hung QEMU's user mode
+    (tests/e2e/test_other_cpus.py), and a start takes ~1 ms."""
     try:
-        done = subprocess.run(args, capture_output=True, timeout=seconds, stdin=subprocess.DEVNULL,
-                              env=ONE_THREAD)
-    except subprocess.TimeoutExpired:
-        raise MediaError(f"{what} took longer than {seconds:.0f} s", code="media_timeout") from None
+        with _SPAWN:
+            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=ONE_THREAD)
     except OSError as exc:
         raise MediaError(f"{what}: {exc.strerror}", code="slides_unavailable") from None
+    try:
+        out, err = proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise MediaError(f"{what} took longer than {seconds:.0f} s", code="media_timeout") from None
+    done = subprocess.CompletedProcess(args, proc.returncode, out, err)
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
         raise MediaError(f"{what}: {tail[0]}", code="slides_failed")
