@@ -7,16 +7,30 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from archive import jobs, tokens
-from archive.errors import Forbidden
+from archive import tokens
+from archive.errors import Forbidden, TalkarchiveError
 from archive.licences import LICENCES
 
-from . import signin
+from . import i18n, signin
+from .admin_view import LANGUAGES, staff_lists
 from .deps import COOKIE, staff
-from .pages import render
-from .presenters import talk_json
+from .pages import render, templates
 
 router = APIRouter(include_in_schema=False)
+
+
+def signed_in(request: Request) -> bool:
+    """For the shared layout: whether the asker is signed-in staff (who get a link back to the
+    staff page). The public, without the session cookie, costs no catalog look-up."""
+    if COOKIE not in request.cookies:
+        return False
+    try:
+        return staff(request) is not None
+    except TalkarchiveError:  # a wrong token on a page: no link, the page itself decides
+        return False
+
+
+templates.env.globals["signed_in"] = signed_in
 
 
 def _login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
@@ -31,11 +45,10 @@ def admin_page(request: Request) -> Response:
     who = staff(request)
     if who is None:
         return _login_page(request)
-    catalog = request.app.state.catalog
-    talks = [talk_json(t) for t in catalog.talks()]
-    recent = [j.public_dict() for j in jobs.recent(catalog, 30)]
-    return render(request, "admin.html", {"who": who, "talks": talks, "jobs": recent,
-                                          "csrf": who.csrf, "licences": LICENCES})
+    texts = i18n.TEXTS[i18n.language(request)]
+    lists = staff_lists(request.app.state.catalog, texts)
+    return render(request, "admin.html", {"who": who, **lists, "csrf": who.csrf,
+                                          "licences": LICENCES, "languages": LANGUAGES})
 
 
 @router.post("/admin/login")

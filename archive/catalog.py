@@ -94,6 +94,7 @@ class Talk(Base):
     has_video: Mapped[bool] = mapped_column(Boolean, default=True)
     segment_count: Mapped[int] = mapped_column(Integer, default=0)
     speaker_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    glossary: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     licence: Mapped[str] = mapped_column(String(64), default=licences.DEFAULT,
                                          server_default=licences.DEFAULT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

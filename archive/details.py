@@ -15,8 +15,8 @@ from .catalog import Talk
 from .errors import InputError
 from .licences import LICENCES
 
-EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "published",
-            "licence")
+EDITABLE = ("title", "event", "date", "speakers", "town", "language", "description", "glossary",
+            "published", "licence")
 MAX_SPEAKERS = 50
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and newlines are text
 MAX_GLOSSARY = 100
@@ -118,6 +118,9 @@ class TalkChanges(BaseModel):
     town: str | None = _text(_column_length("town"))
     language: str = Field(None, pattern=r"^[a-z]{2,3}$", description="such as de")  # type: ignore[assignment]  # absent, never null
     description: str | None = _text(10_000)
+    glossary: list[Annotated[str, Field(max_length=100, json_schema_extra={"pattern": TEXT})]] = \
+        Field(None, max_length=MAX_GLOSSARY,  # type: ignore[arg-type]  # absent, never null
+              description="Names and terms the speech model should expect")
     published: bool = Field(None)  # type: ignore[assignment]  # absent, never null
     licence: str = Field(None, json_schema_extra={"enum": list(LICENCES)})  # type: ignore[assignment]  # absent, never null
 

@@ -153,6 +153,7 @@ def catalog_row(talk_id: str, content_hash: str, meta: TalkDetails, original_nam
         title=meta.title or Path(original_name).stem.replace("_", " ")[:500],
         event=meta.event, date=meta.date, year=meta.year, speakers=meta.speakers,
         town=meta.town, language=language, description=meta.description, licence=licence,
+        glossary=meta.glossary,
         duration=round(probe.duration, 3), status=cat.TalkStatus.READY.value,
         published=meta.published, original_name=original_name[:500],
         original_path=str(original), media_path=str(web),

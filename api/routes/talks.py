@@ -140,7 +140,7 @@ async def upload(request: Request, settings: SettingsDep, catalog: CatalogDep, q
 def update_talk(settings: SettingsDep, catalog: CatalogDep, client: SearchDep, talk_id: str,
                 body: TalkChanges, who: Staff) -> dict[str, Any]:
     """Change details or publish/unpublish; only the fields sent change, and the index follows
-    within seconds. The glossary only helps transcription and cannot be changed here."""
+    within seconds. The glossary is kept with the talk for staff; it helps transcription only."""
     data = body.model_dump(include=body.model_fields_set)
     if not data:
         raise InputError("nothing to change")

@@ -39,5 +39,7 @@ def test_changes_keep_only_what_was_sent() -> None:
     assert details.changes({"date": ""}) == {"date": None}
     with pytest.raises(InputError, match="title"):
         details.changes({"title": " "})
-    with pytest.raises(InputError, match="glossary"):
-        details.changes({"glossary": ["DKSR"]})
+    # the glossary is kept with the talk and staff change it in the details editor (issue 23)
+    assert details.changes({"glossary": ["DKSR", " "]}) == {"glossary": ["DKSR"]}
+    with pytest.raises(InputError, match="colour"):
+        details.changes({"colour": "blue"})

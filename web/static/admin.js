@@ -1,125 +1,224 @@
-// Staff page: drag and drop several recordings, upload with a progress bar each, then follow
-// processing (queued -> transcribing n % -> indexing -> ready, or failed with a retry button).
+// Staff page: the processing list and the talk list follow the server by themselves while a job
+// waits or runs (the page is fetched again and its two lists merged in, rows being edited kept);
+// publish, delete (after a confirmation dialog), retry, and the details editor of each talk.
+// Shared with admin_upload.js through window.talkarchiveAdmin.
 (() => {
   "use strict";
   const texts = JSON.parse(document.getElementById("texts").textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const form = document.getElementById("upload-form");
-  const input = document.getElementById("files");
-  const drop = document.getElementById("drop");
-  const chosenList = document.getElementById("chosen");
-  const uploads = document.getElementById("uploads");
-  let chosen = [];
+  const announce = document.getElementById("announce");
+  const listError = document.getElementById("list-error");
+  const POLL_MS = 2000;
+  let timer = null;
 
-  function showChosen() {
-    chosenList.textContent = "";
-    for (const f of chosen) {
-      const li = document.createElement("li");
-      li.textContent = `${f.name} (${(f.size / 1e6).toFixed(1)} MB)`;
-      chosenList.append(li);
+  const CODES = {
+    bad_media: "err_bad_media", media_timeout: "err_bad_media", unsupported_media_type: "err_bad_media",
+    no_audio: "err_no_audio", empty_file: "err_empty_file", truncated: "err_truncated",
+    too_large: "err_too_large",
+  };
+
+  // A failed request as staff should read it, and the technical detail for the technician.
+  function describeError(status, body) {
+    const error = body && body.error ? body.error : null;
+    let key = error && CODES[error.code];
+    if (!key) {
+      if (status === 0) key = "err_network";
+      else if (status === 401 || status === 403) key = "err_signed_out";
+      else if (status === 503) key = "err_unavailable";
+      else if (status === 400 || status === 422) key = "err_input";
+      else key = "err_generic";
+    }
+    const detail = error ? `${status} ${error.code}: ${error.message}` : status ? `HTTP ${status}` : "";
+    return { message: texts[key], detail };
+  }
+
+  function showFailure(container, failure) {
+    const p = document.createElement("p");
+    p.className = "failure-message";
+    p.textContent = failure.message;
+    container.append(p);
+    if (failure.detail) {
+      const details = document.createElement("details");
+      details.className = "tech";
+      const summary = document.createElement("summary");
+      summary.textContent = texts.technical_details;
+      const code = document.createElement("code");
+      code.textContent = failure.detail;
+      details.append(summary, code);
+      container.append(details);
     }
   }
-  input.addEventListener("change", () => { chosen = Array.from(input.files); showChosen(); });
-  for (const type of ["dragenter", "dragover"]) {
-    drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("over"); });
-  }
-  for (const type of ["dragleave", "drop"]) {
-    drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.remove("over"); });
-  }
-  drop.addEventListener("drop", (e) => { chosen = chosen.concat(Array.from(e.dataTransfer.files)); showChosen(); });
 
-  function row(file) {
-    const li = document.createElement("li");
-    li.className = "upload";
-    const name = document.createElement("span");
-    name.className = "name";
-    name.textContent = file.name;
-    const bar = document.createElement("progress");
-    bar.max = 1;
-    bar.value = 0;
-    bar.setAttribute("aria-label", texts.upload_progress + " " + file.name);
-    const status = document.createElement("span");
-    status.className = "status";
-    status.textContent = texts.uploading;
-    li.append(name, bar, status);
-    uploads.append(li);
-    return { li, bar, status };
+  function say(text) { announce.textContent = text; }
+
+  function sayError(failure) {
+    listError.textContent = "";
+    showFailure(listError, failure);
+    listError.hidden = false;
   }
 
-  function follow(jobId, ui) {
-    const tick = async () => {
-      const r = await fetch(`/api/jobs/${jobId}`, { headers: { "X-CSRF-Token": csrf } });
-      const job = await r.json();
-      if (!r.ok) { ui.status.textContent = job.error.message; return; }
-      ui.li.dataset.state = job.state;
-      ui.bar.value = job.progress;
-      ui.bar.setAttribute("aria-label", texts.processing_progress);
-      if (job.state === "ready") {
-        ui.status.textContent = texts.state_ready;
-        const a = document.createElement("a");
-        a.href = `/talks/${job.talk_id}`;
-        a.textContent = texts.open_talk;
-        ui.status.append(" ", a);
-        return;
-      }
-      if (job.state === "failed") {
-        ui.status.textContent = `${texts.state_failed}: ${job.error} `;
-        const b = document.createElement("button");
-        b.type = "button";
-        b.textContent = texts.retry;
-        b.addEventListener("click", async () => {
-          await fetch(`/api/jobs/${jobId}/retry`, { method: "POST", headers: { "X-CSRF-Token": csrf } });
-          follow(jobId, ui);
-        });
-        ui.status.append(b);
-        return;
-      }
-      const pct = Math.round(job.progress * 100);
-      ui.status.textContent = `${texts["stage_" + job.stage.split(" ")[0]] || job.stage} ${pct} %`;
-      setTimeout(tick, 700);
-    };
-    tick();
+  async function json(r) {
+    try { return await r.json(); } catch (e) { return null; }
   }
 
-  function send(file) {
-    const ui = row(file);
-    const data = new FormData();
-    data.append("file", file, file.name);
-    for (const el of form.querySelectorAll("input[name]:not([type=file]), textarea[name]")) {
-      if (el.value.trim()) data.append(el.name, el.value.trim());
+  async function send(method, path, body) {
+    const headers = { "X-CSRF-Token": csrf };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    try {
+      const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { ok: r.ok, status: r.status, body: await json(r) };
+    } catch (e) {
+      return { ok: false, status: 0, body: null };
     }
-    if (chosen.length > 1 && data.has("title")) data.delete("title");
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/talks");
-    xhr.setRequestHeader("X-CSRF-Token", csrf);
-    xhr.upload.addEventListener("progress", (e) => {
-      if (e.lengthComputable) {
-        ui.bar.value = e.loaded / e.total;
-        ui.status.textContent = `${texts.uploading} ${Math.round((100 * e.loaded) / e.total)} %`;
-      }
-    });
-    xhr.addEventListener("load", () => {
-      let body = {};
-      try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
-      if (xhr.status === 202) {
-        ui.bar.value = 0;
-        ui.status.textContent = texts.stage_queued;
-        follow(body.job.id, ui);
-      } else {
-        ui.li.dataset.state = "rejected";
-        ui.status.textContent = `${texts.state_failed}: ${body.error ? body.error.message : xhr.status}`;
-      }
-    });
-    xhr.addEventListener("error", () => { ui.status.textContent = texts.state_failed; });
-    xhr.send(data);
   }
 
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (!chosen.length) { input.click(); return; }
-    for (const f of chosen) send(f);
-    chosen = [];
-    showChosen();
+  // --- the lists follow the server -------------------------------------------------------
+  function rowBusy(row) {
+    const active = document.activeElement;
+    return row.querySelector("details[open], form[data-dirty]") !== null
+      || (row.contains(active) && active.matches("input, textarea, select"));
+  }
+
+  function mergeRows(oldBody, newBody, key) {
+    const fresh = Array.from(newBody.rows);
+    const wanted = new Set(fresh.map((r) => r.dataset[key]));
+    for (const row of Array.from(oldBody.rows)) {
+      if (!wanted.has(row.dataset[key]) && !rowBusy(row)) row.remove();
+    }
+    let prev = null;
+    for (const row of fresh) {
+      const old = oldBody.querySelector(`tr[data-${key}="${row.dataset[key]}"]`);
+      let node = row;
+      if (old && (rowBusy(old) || old.outerHTML === row.outerHTML)) node = old;
+      else if (old) old.replaceWith(row);
+      const here = prev ? prev.nextElementSibling : oldBody.firstElementChild;
+      if (here !== node && !rowBusy(node)) {
+        if (prev) prev.after(node); else oldBody.prepend(node);
+      }
+      prev = node;
+    }
+  }
+
+  function syncPanel(id, fresh, key) {
+    const panel = document.getElementById(id);
+    if (fresh.dataset.busy) panel.dataset.busy = fresh.dataset.busy;
+    const oldBody = panel.querySelector("tbody");
+    const newBody = fresh.querySelector("tbody");
+    if (oldBody && newBody) {
+      mergeRows(oldBody, newBody, key);
+      const summary = fresh.querySelector(".review-summary");
+      const old = panel.querySelector(".review-summary");
+      if (old) old.remove();
+      if (summary) panel.querySelector("h2").after(summary);
+      return true;
+    }
+    if (panel.querySelector("details[open], form[data-dirty]")) return false;
+    panel.replaceChildren(...fresh.childNodes);
+    return true;
+  }
+
+  function rememberFocus() {
+    const el = document.activeElement;
+    if (!el || !el.closest("#jobs-panel, #talks-panel")) return null;
+    const id = el.dataset.talk || el.dataset.job;
+    return id && el.classList.length ? `${el.localName}.${el.classList[0]}[data-${el.dataset.talk ? "talk" : "job"}="${id}"]` : null;
+  }
+
+  // Fetch the page again and merge its lists in; true while there is more to follow.
+  async function refresh() {
+    let html;
+    try {
+      const r = await fetch("/admin", { headers: { Accept: "text/html" }, cache: "no-store" });
+      if (!r.ok) return true;
+      html = await r.text();
+    } catch (e) {
+      return true;
+    }
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const jobs = doc.getElementById("jobs-panel");
+    const talks = doc.getElementById("talks-panel");
+    if (!jobs || !talks) return false; // signed out meanwhile: the sign-in page came back
+    const focus = rememberFocus();
+    syncPanel("jobs-panel", jobs, "job");
+    const merged = syncPanel("talks-panel", talks, "talk");
+    if (focus && (!document.activeElement || document.activeElement === document.body)) {
+      const again = document.querySelector(focus);
+      if (again) again.focus();
+    }
+    return jobs.dataset.busy === "true" || !merged;
+  }
+
+  function follow(delay = POLL_MS) {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      timer = null;
+      if (await refresh()) follow();
+    }, delay);
+  }
+
+  if (document.getElementById("jobs-panel").dataset.busy === "true") follow();
+
+  // --- publish, delete, retry ------------------------------------------------------------
+  const dialog = document.getElementById("delete-dialog");
+  let pending = null;
+
+  async function publish(button) {
+    const next = button.dataset.published !== "true";
+    const answer = await send("PATCH", `/api/talks/${button.dataset.talk}`, { published: next });
+    if (!answer.ok) { sayError(describeError(answer.status, answer.body)); return; }
+    listError.hidden = true;
+    say(texts[next ? "published_now" : "unpublished_now"].replace("{title}", button.dataset.title));
+    await refresh();
+  }
+
+  function askDelete(button) {
+    pending = button;
+    document.getElementById("delete-dialog-text").textContent =
+      texts.confirm_delete.replace("{title}", button.dataset.title);
+    dialog.returnValue = "";
+    dialog.showModal();
+  }
+
+  dialog.addEventListener("close", async () => {
+    const button = pending;
+    pending = null;
+    if (!button) return;
+    if (dialog.returnValue !== "delete") { button.focus(); return; }
+    const answer = await send("DELETE", `/api/talks/${button.dataset.talk}`);
+    if (!answer.ok) { sayError(describeError(answer.status, answer.body)); button.focus(); return; }
+    listError.hidden = true;
+    button.closest("tr").remove();
+    say(texts.deleted.replace("{title}", button.dataset.title));
+    await refresh();
+    const heading = document.getElementById("talks-title");
+    heading.tabIndex = -1;
+    heading.focus();
+  });
+
+  async function retry(button) {
+    const answer = await send("POST", `/api/jobs/${button.dataset.job}/retry`);
+    if (!answer.ok) { sayError(describeError(answer.status, answer.body)); return; }
+    listError.hidden = true;
+    await refresh();
+    follow();
+  }
+
+  document.addEventListener("click", (e) => {
+    const target = e.target.closest("button.publish, button.delete, button.retry");
+    if (!target) return;
+    if (target.classList.contains("publish")) publish(target);
+    else if (target.classList.contains("delete")) askDelete(target);
+    else retry(target);
+  });
+
+  // --- the details editor ----------------------------------------------------------------
+  function list(value) {
+    return String(value || "").split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  }
+
+  document.addEventListener("input", (e) => {
+    const metaForm = e.target.closest("form.meta-form");
+    if (metaForm) metaForm.dataset.dirty = "true";
   });
 
   document.addEventListener("submit", async (e) => {
@@ -127,39 +226,30 @@
     if (!metaForm) return;
     e.preventDefault();
     const f = new FormData(metaForm);
+    const text = (name) => String(f.get(name) || "").trim();
     const body = {
-      title: f.get("title").trim(),
-      event: f.get("event").trim() || null,
-      date: f.get("date") || null,
-      speakers: f.get("speakers").split(",").map((s) => s.trim()).filter(Boolean),
-      town: f.get("town").trim() || null,
-      licence: f.get("licence"),
+      title: text("title"), event: text("event") || null, date: text("date") || null,
+      speakers: list(f.get("speakers")), town: text("town") || null, language: text("language"),
+      licence: text("licence"), description: text("description") || null, glossary: list(f.get("glossary")),
     };
-    const r = await fetch(`/api/talks/${metaForm.dataset.talk}`, {
-      method: "PATCH",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(body),
-    });
-    const answer = await r.json();
-    metaForm.querySelector("output").textContent = r.ok ? texts.saved : answer.error.message;
+    const output = metaForm.querySelector("output");
+    const old = metaForm.querySelector(".form-failure");
+    if (old) old.remove();
+    const answer = await send("PATCH", `/api/talks/${metaForm.dataset.talk}`, body);
+    if (answer.ok) {
+      output.textContent = texts.saved;
+      delete metaForm.dataset.dirty;
+      const row = metaForm.closest("tr");
+      row.querySelector("a.talk-title").textContent = answer.body.title;
+      for (const el of row.querySelectorAll("[data-title]")) el.dataset.title = answer.body.title;
+      return;
+    }
+    output.textContent = texts.not_saved;
+    const box = document.createElement("div");
+    box.className = "form-failure wide";
+    showFailure(box, describeError(answer.status, answer.body));
+    metaForm.append(box);
   });
 
-  document.addEventListener("click", async (e) => {
-    const publish = e.target.closest("button.publish");
-    const del = e.target.closest("button.delete");
-    const retry = e.target.closest("button.retry");
-    const headers = { "Content-Type": "application/json", "X-CSRF-Token": csrf };
-    if (publish) {
-      const next = publish.dataset.published !== "true";
-      const r = await fetch(`/api/talks/${publish.dataset.talk}`, { method: "PATCH", headers, body: JSON.stringify({ published: next }) });
-      if (r.ok) location.reload();
-    } else if (del) {
-      if (!confirm(texts.confirm_delete.replace("{title}", del.dataset.title))) return;
-      const r = await fetch(`/api/talks/${del.dataset.talk}`, { method: "DELETE", headers });
-      if (r.ok) del.closest("tr").remove();
-    } else if (retry) {
-      await fetch(`/api/jobs/${retry.dataset.job}/retry`, { method: "POST", headers });
-      location.reload();
-    }
-  });
+  window.talkarchiveAdmin = { texts, csrf, describeError, showFailure, follow };
 })();
