@@ -28,6 +28,17 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["clock"] = i18n.clock
 templates.env.filters["voice"] = i18n.voice
+
+
+def _day(iso: str | None, lang: str = "de") -> str:
+    """A talk's date as the page's language writes it (18.09.2025), the stored text if odd."""
+    try:
+        return citations.day_text(iso, lang) if iso else ""
+    except ValueError:
+        return iso or ""
+
+
+templates.env.filters["day"] = _day
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("talkarchive.pages")
 
@@ -62,7 +73,21 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return number if number is not None and low <= number <= high else None
 
 
-@router.get("/", response_class=HTMLResponse)
+def _with_details(request: Request, result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The hits with what their thumbnails show: duration, and whether there is video."""
+    if not result or not result["talks"]:
+        return result
+    catalog = request.app.state.catalog
+    known = {t.id: t for t in catalog.talks([t["id"] for t in result["talks"]])}
+    talks = []
+    for talk in result["talks"]:
+        row = known.get(talk["id"])
+        talks.append({**talk, "duration": row.duration if row else None,
+                      "has_video": row.has_video if row else bool(talk.get("poster_url"))})
+    return {**result, "talks": talks}
+
+
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 async def search_page(request: Request) -> Response:
     qp = request.query_params
     q = qp.get("q", "")[: search_mod.MAX_QUERY]
@@ -91,8 +116,11 @@ async def search_page(request: Request) -> Response:
         facets = everything["facets"]
     base = {k: v for k, v in {"q": q, "event": filters.event, "year": filters.year,
                               "town": filters.town, "speaker": filters.speaker}.items() if v}
+    result = await run_in_threadpool(_with_details, request, result)
     return render(request, "search.html", {
         "q": q, "filters": filters, "result": result, "facets": facets, "error": error,
+        "active_filters": len(base) - (1 if q else 0),
+        "reset_url": "/?" + urlencode({"q": q}) if q else "/",
         "page_url": lambda p: "/?" + urlencode({**base, "page": p}),
         "corpus_url": "/api/corpus.zip" + ("?" + urlencode(base) if base else ""),
         "mark": lambda html: Markup(html),  # noqa: S704 - text is escaped by archive.search.query
@@ -107,14 +135,31 @@ def _moment(talk: Any, raw: str | None) -> float:
 
 
 def _citations(request: Request, talk: Any) -> dict[str, str]:
-    """The German citation of the talk, and of a moment with ``__CLOCK__``/``__T__`` for the
-    page to fill in (the page cites the second the player is at)."""
+    """The citation of the talk in the page's language, and of a moment with
+    ``__CLOCK__``/``__T__`` for the page to fill in (the page cites the second the player is at)."""
     settings = request.app.state.settings
+    lang = i18n.language(request)
     shown = exports.links(talk.public_dict(), settings.base_url(str(request.base_url)))
     today = clock.now().date()
-    moment = citations.german_text(shown, shown["url"], 1.0, today)
-    moment = moment.replace("?t=1 ", "?t=__T__ ").replace("Ab 00:01.", "Ab __CLOCK__.")
-    return {"talk": citations.german_text(shown, shown["url"], None, today), "moment": moment}
+    moment = citations.text(shown, shown["url"], 1.0, today, lang)
+    moment = moment.replace("?t=1 ", "?t=__T__ ").replace(" 00:01.", " __CLOCK__.")
+    return {"talk": citations.text(shown, shown["url"], None, today, lang), "moment": moment}
+
+
+def _media_download(request: Request, talk: Any) -> dict[str, Any]:
+    """The recording as a download: its link, a file name, its kind and size."""
+    ext = "mp4" if talk.has_video else "m4a"
+    try:
+        size = Path(talk.media_path).stat().st_size
+    except OSError:
+        size = 0
+    mb = f"{size / 1_000_000:.1f}"
+    if i18n.language(request) == "de":
+        mb = mb.replace(".", ",")
+    name = "".join(c if c.isalnum() or c in " -_." else "_" for c in talk.title).strip() or talk.id
+    return {"url": f"/api/talks/{talk.id}/media", "name": f"{name}.{ext}",
+            "kind": "video" if talk.has_video else "audio", "ext": ext.upper(),
+            "size": f"{mb} MB" if size else ""}
 
 
 def _talk_with_transcript(request: Request, talk_id: str) -> tuple[Any, tr.Transcript] | Response:
@@ -131,7 +176,7 @@ def _talk_with_transcript(request: Request, talk_id: str) -> tuple[Any, tr.Trans
     return talk, tr.load(path)
 
 
-@router.get("/talks/{talk_id}", response_class=HTMLResponse)
+@router.api_route("/talks/{talk_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def talk_page(request: Request, talk_id: str) -> Response:
     found = _talk_with_transcript(request, talk_id)
     if isinstance(found, Response):
@@ -140,6 +185,7 @@ def talk_page(request: Request, talk_id: str) -> Response:
     t = _moment(talk, request.query_params.get("t"))
     who = staff(request)
     shown = talk_json(talk)
+    q = request.query_params.get("q", "")[: search_mod.MAX_QUERY].strip()
     voices = ([v.to_dict() for v in speakers.speakers_of(request.app.state.settings,
                                                          request.app.state.catalog, talk, transcript)]
               if who else [])
@@ -151,6 +197,8 @@ def talk_page(request: Request, talk_id: str) -> Response:
                    for s in transcript.slides],
         "formats": list(formats.FORMATS), "research_formats": list(research.FORMATS),
         "cite": _citations(request, talk), "licences": LICENCES,
+        "q": q, "back_url": "/?" + urlencode({"q": q}) if q else "/",
+        "media": _media_download(request, talk),
         "staff": who, "csrf": who.csrf if who else None,
         "ld": _video_object(request, talk, transcript),
         **_embedding(request, talk),
@@ -158,14 +206,17 @@ def talk_page(request: Request, talk_id: str) -> Response:
 
 
 def _embedding(request: Request, talk: Any) -> dict[str, str]:
+    """The code to embed the talk, and the same from a second (``__T__``, filled in by the page)."""
     base = request.app.state.settings.base_url(str(request.base_url))
     shown = talk.public_dict()
     url = f"{base}/talks/{talk.id}"
-    return {"embed_code": discovery.embed_html(shown, base),
+    at = discovery.embed_html(shown, base, t=1).replace(f"/embed/{talk.id}?t=1\"",
+                                                        f"/embed/{talk.id}?t=__T__\"")
+    return {"embed_code": discovery.embed_html(shown, base), "embed_code_at": at,
             "oembed_url": f"/oembed?{urlencode({'url': url, 'format': 'json'})}"}
 
 
-@router.get("/embed/{talk_id}", response_class=HTMLResponse)
+@router.api_route("/embed/{talk_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def embed_page(request: Request, talk_id: str) -> Response:
     """The minimal player with captions and the transcript, for an iframe on another site."""
     found = _talk_with_transcript(request, talk_id)

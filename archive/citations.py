@@ -149,21 +149,49 @@ def ris(talk: dict[str, Any], url: str, t: float | None, accessed: dt.date) -> s
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
 
 
-def german_text(talk: dict[str, Any], url: str, t: float | None, accessed: dt.date) -> str:
-    """Author-date, German conventions: 'Weber, Jonas (2025): Titel. Vortrag, Veranstaltung,
-    Ort, 18.09.2025. Ab 01:23. Online: URL (abgerufen am 26.11.2026). Lizenz: CC BY 4.0.'"""
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+# the words of the text citation in each language the pages speak
+_WORDS = {"de": {"anonymous": "o. A.", "undated": "o. J.", "talk": "Vortrag", "from": "Ab",
+                 "accessed": "abgerufen am", "licence": "Lizenz"},
+          "en": {"anonymous": "n.a.", "undated": "n.d.", "talk": "Talk", "from": "From",
+                 "accessed": "accessed", "licence": "Licence"}}
+
+
+def day_text(day: dt.date | str, lang: str = "de") -> str:
+    """A day as people of the language write it: 18.09.2025, or 18 September 2025."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    if lang == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return day.strftime("%d.%m.%Y")
+
+
+def text(talk: dict[str, Any], url: str, t: float | None, accessed: dt.date,
+         lang: str = "de") -> str:
+    """Author-date for people to copy, in German ('Weber, Jonas (2025): Titel. Vortrag,
+    Veranstaltung, Ort, 18.09.2025. Ab 01:23. Online: URL (abgerufen am 26.11.2026). Lizenz:
+    CC BY 4.0.') or English ('… Talk, …, 18 September 2025. From 01:23. Online: URL (accessed
+    26 November 2026). Licence: CC BY 4.0.')."""
+    words = _WORDS["en" if lang == "en" else "de"]
     authors = [split_name(n) for n in _authors(talk)]
     who = "; ".join(f"{a['family']}, {a['given']}" if "family" in a else a["literal"]
-                    for a in authors) or "o. A."
-    year = talk.get("year") or "o. J."
-    where = ", ".join(x for x in ("Vortrag", talk.get("event"), talk.get("town")) if x)
-    when = dt.date.fromisoformat(talk["date"]).strftime("%d.%m.%Y") if talk.get("date") else None
-    text = f"{who} ({year}): {talk['title']}. {where}" + (f", {when}" if when else "") + "."
+                    for a in authors) or words["anonymous"]
+    year = talk.get("year") or words["undated"]
+    where = ", ".join(x for x in (words["talk"], talk.get("event"), talk.get("town")) if x)
+    when = day_text(talk["date"], lang) if talk.get("date") else None
+    out = f"{who} ({year}): {talk['title']}. {where}" + (f", {when}" if when else "") + "."
     if t:
-        text += f" Ab {_clock(t)}."
-    text += (f" Online: {moment_url(url, t)} (abgerufen am {accessed.strftime('%d.%m.%Y')})."
-             f" Lizenz: {talk['licence']['name']}.")
-    return text
+        out += f" {words['from']} {_clock(t)}."
+    out += (f" Online: {moment_url(url, t)} ({words['accessed']} {day_text(accessed, lang)})."
+            f" {words['licence']}: {talk['licence']['name']}.")
+    return out
+
+
+def german_text(talk: dict[str, Any], url: str, t: float | None, accessed: dt.date) -> str:
+    """The German text citation (see :func:`text`)."""
+    return text(talk, url, t, accessed, "de")
 
 
 CITATIONS = {"csl.json": "application/vnd.citationstyles.csl+json",

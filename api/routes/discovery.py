@@ -34,11 +34,11 @@ def _headers(settings: Any) -> dict[str, str]:
     return headers
 
 
-@router.get("/sitemap.xml")
+@router.api_route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap(request: Request, settings: SettingsDep, catalog: CatalogDep) -> Response:
     base = settings.base_url(str(request.base_url))
     body = discovery.sitemap(_public(catalog, base), f"{base}/")
-    return Response(body, media_type="application/xml", headers=_headers(settings))
+    return Response(body, media_type="application/xml; charset=utf-8", headers=_headers(settings))
 
 
 class FormatNotImplemented(TalkarchiveError):
@@ -66,16 +66,16 @@ def oembed(request: Request, settings: SettingsDep, catalog: CatalogDep,
     return JSONResponse(data, headers=_headers(settings))
 
 
-@router.get("/robots.txt")
+@router.api_route("/robots.txt", methods=["GET", "HEAD"])
 def robots(request: Request, settings: SettingsDep) -> Response:
     base = settings.base_url(str(request.base_url))
     text = f"User-agent: *\nDisallow: /admin\nSitemap: {base}/sitemap.xml\n"
     return Response(text, media_type="text/plain", headers=_headers(settings))
 
 
-@router.get("/feed.xml")
+@router.api_route("/feed.xml", methods=["GET", "HEAD"])
 def feed(request: Request, settings: SettingsDep, catalog: CatalogDep) -> Response:
     base = settings.base_url(str(request.base_url))
     talks = _public(catalog, base)[: discovery.FEED_SIZE]
     body = discovery.atom_feed(talks, base, "Talkarchiv – neue Vorträge")
-    return Response(body, media_type="application/atom+xml", headers=_headers(settings))
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=_headers(settings))

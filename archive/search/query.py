@@ -71,7 +71,9 @@ def _highlight(formatted: str) -> str:
 
 def _segment(hit: dict[str, Any]) -> dict[str, Any]:
     formatted = hit["_formatted"]["text"]
-    at = round(_at(formatted, hit.get("word_starts", []), hit["start"]), 2)
+    # floored to the hundredth, as every clock on the pages floors to the second: rounding
+    # made a word at 4.996 s "00:05" in the hit and "00:04" in the transcript row
+    at = math.floor(_at(formatted, hit.get("word_starts", []), hit["start"]) * 100 + 1e-6) / 100
     return {
         "start": hit["start"],
         "end": hit["end"],

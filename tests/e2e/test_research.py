@@ -93,6 +93,7 @@ def test_cite_a_moment_and_follow_a_media_fragment(served: Served, browser: Brow
     page.wait_for_function("() => document.getElementById('player').readyState >= 1")
     page.wait_for_function("() => Math.abs(document.getElementById('player').currentTime - 7) < 0.6")
     page.evaluate("document.getElementById('player').pause()")
+    page.click("#cite summary")  # citing is a closed section of its own
     page.click("#copy-cite")
     page.wait_for_function("() => document.getElementById('cite-state').textContent !== ''")
     copied = page.evaluate("navigator.clipboard.readText()")

@@ -210,9 +210,9 @@ def test_keyboard_and_language_switch(served: Served, browser: Browser) -> None:
     page.wait_for_function("() => document.getElementById('player').paused")
     needle = page.locator(".seg .w").nth(3).text_content().strip(" .,!?")
     page.fill("#find-q", needle)
-    assert page.locator(".w.hit").count() >= 1
+    assert page.locator(".w.found").count() >= 1  # not .hit: that is a result row's class
     page.click("#find-next")
-    assert page.locator(".w.hit-current").count() == 1
+    assert page.locator(".w.found-current").count() == 1
     page.click("a.lang")
     page.wait_for_url(re.compile(r"lang=en"))
     assert page.locator("html").get_attribute("lang") == "en"
@@ -248,25 +248,30 @@ def test_staff_signs_in_uploads_corrects_and_finds(served: Served, browser: Brow
     page.set_input_files("#files", str(clip))
     page.fill("input[name=title]", "Das neue Freibad")
     page.fill("input[name=town]", "Arnsberg")
+    page.check("#publish-now")  # a browser upload waits for review unless this is ticked (issue 23)
     page.click("#upload-button")
-    bar = page.locator(".upload progress")
-    bar.wait_for()
+    upload = page.locator(".upload")
+    page.wait_for_selector(".upload[data-state=accepted], .upload[data-state=rejected]", timeout=120_000)
+    assert upload.get_attribute("data-state") == "accepted", upload.inner_text()
+    # processing is followed in the jobs list, which updates itself (issue 23)
+    job = page.locator(f"#jobs-panel tr[data-job='{upload.get_attribute('data-job')}']")
     seen: set[str] = set()
+    state = "uploading"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        state = page.locator(".upload").get_attribute("data-state") or "uploading"
-        seen.add(page.locator(".upload .status").text_content() or "")
-        if state in ("ready", "failed", "rejected"):
+        if job.count():
+            state = job.get_attribute("data-state") or state
+            seen.add(job.locator(".job-state").inner_text())
+        if state in ("ready", "failed"):
             break
         page.wait_for_timeout(100)
     assert state == "ready", seen
-    assert float(bar.get_attribute("value") or bar.evaluate("b => b.value")) == 1.0
     screenshot(page, "admin-1280")
-    talk_href = page.locator(".upload .status a").get_attribute("href")
+    talk_href = job.locator("a").get_attribute("href")
 
     # metadata editing on the staff page
     page.goto(served.url + "/admin")
-    row = page.locator(f"tr:has(a[href='{talk_href}'])")
+    row = page.locator(f"#talks-panel tr:has(a[href='{talk_href}'])")
     row.locator("details summary").click()
     row.locator("input[name=town]").fill("Menden")
     row.locator("form.meta-form button[type=submit]").click()

@@ -1,6 +1,6 @@
 // The talk page and the embedded player (/embed/{id}): start at #t= or ?t=, highlight the current
 // segment and word while playing, click a word to seek, keyboard control; on the talk page also
-// search inside the talk, copy a link to the moment and cite it (the embed has none of those).
+// search inside the talk, copy a link to the moment, cite it and embed it (the embed has none).
 (() => {
   "use strict";
   const video = document.getElementById("player");
@@ -29,6 +29,25 @@
     return found;
   }
 
+  // keep the current sentence in view: a transcript with its own scrollbar (wide screens, the
+  // embed) scrolls itself; on a phone the page scrolls, below the player that sticks on top,
+  // unless the reader has scrolled away from the transcript (to the downloads, say)
+  const stage = document.querySelector(".stage");
+  function follow(seg) {
+    const r = seg.getBoundingClientRect();
+    if (list.scrollHeight > list.clientHeight + 1 && getComputedStyle(list).overflowY !== "visible") {
+      const box = list.getBoundingClientRect();
+      if (r.top < box.top || r.bottom > box.bottom) list.scrollTop += r.top - box.top - 40;
+      return;
+    }
+    const sticky = stage && getComputedStyle(stage).position === "sticky";
+    const under = sticky ? stage.getBoundingClientRect().bottom : 0; // what the player covers now
+    const box = list.getBoundingClientRect();
+    if (box.bottom < under || box.top > window.innerHeight) return;
+    // scrolled, the player sticks at the top: the sentence goes right under it
+    if (r.top < under || r.bottom > window.innerHeight) window.scrollBy(0, r.top - (sticky ? stage.offsetHeight : 0) - 12);
+  }
+
   function highlight() {
     const t = video.currentTime;
     const i = indexAt(t);
@@ -38,9 +57,7 @@
       if (seg) {
         seg.classList.add("current");
         seg.setAttribute("aria-current", "true");
-        const box = list.getBoundingClientRect();
-        const r = seg.getBoundingClientRect();
-        if (r.top < box.top || r.bottom > box.bottom) list.scrollTop += r.top - box.top - 40;
+        follow(seg);
       }
       currentSeg = seg;
     }
@@ -127,16 +144,17 @@
   if (copy) copy.addEventListener("click", async () => {
     const url = new URL(location.href);
     url.search = "";
+    url.hash = ""; // "#transcript-section" after the skip link is no part of the moment
     url.searchParams.set("t", String(Math.floor(video.currentTime)));
     out.textContent = url.toString();
     if (await copyText(out)) out.textContent = texts.copied + ": " + url.toString();
   });
 
-  // cite this moment: the page's German citation with the player's second filled in
-  const citeBox = document.querySelector(".cite");
+  // cite this moment (the player's second) or the whole talk, in the page's language
+  const citeBox = document.getElementById("cite");
   const citation = document.getElementById("citation");
   const citeState = document.getElementById("cite-state");
-  let citeWhole = false;
+  const citeWhole = document.getElementById("cite-whole");
   function clock(t) {
     const s = Math.floor(t);
     const two = (n) => String(n).padStart(2, "0");
@@ -145,10 +163,11 @@
   }
   function updateCitation() {
     const t = Math.floor(video.currentTime);
-    const moment = !citeWhole && t > 0;
+    const moment = !citeWhole.checked && t > 0;
     citation.textContent = moment
       ? citeBox.dataset.moment.replace("__T__", String(t)).replace("__CLOCK__", clock(t))
       : citeBox.dataset.whole;
+    document.getElementById("cite-at").textContent = clock(t);
     for (const a of citeBox.querySelectorAll("a[data-cite]")) {
       const url = new URL(a.href, location.href);
       if (moment) url.searchParams.set("t", String(t)); else url.searchParams.delete("t");
@@ -156,21 +175,48 @@
     }
   }
   if (citeBox) {
-    video.addEventListener("pause", updateCitation);
-    video.addEventListener("seeked", updateCitation);
-    document.getElementById("cite-whole").addEventListener("click", () => { citeWhole = true; updateCitation(); });
+    for (const radio of citeBox.querySelectorAll('input[name="cite-scope"]')) {
+      radio.addEventListener("change", () => { citeState.textContent = ""; updateCitation(); });
+    }
     document.getElementById("copy-cite").addEventListener("click", async () => {
-      citeWhole = false;
       updateCitation();
       if (await copyText(citation)) citeState.textContent = texts.cite_copied;
     });
   }
 
-  // the code to embed this talk on another site, to copy
+  // the code to embed this talk on another site, from its start or from the player's second
   const embedCode = document.getElementById("embed-code");
-  if (embedCode) document.getElementById("copy-embed").addEventListener("click", async () => {
-    if (await copyText(embedCode)) document.getElementById("embed-state").textContent = texts.copied;
-  });
+  const fromHere = document.getElementById("embed-from-here");
+  function updateEmbed() {
+    const t = Math.floor(video.currentTime);
+    embedCode.textContent = fromHere.checked && t > 0
+      ? embedCode.dataset.at.replace("__T__", String(t)) : embedCode.dataset.whole;
+    document.getElementById("embed-at").textContent = clock(t);
+  }
+  if (embedCode) {
+    fromHere.addEventListener("change", () => { document.getElementById("embed-state").textContent = ""; updateEmbed(); });
+    document.getElementById("copy-embed").addEventListener("click", async () => {
+      updateEmbed();
+      if (await copyText(embedCode)) document.getElementById("embed-state").textContent = texts.copied;
+    });
+  }
+
+  // both follow the player, once a second
+  let shownSecond = -1;
+  function followSecond() {
+    const t = Math.floor(video.currentTime);
+    if (t === shownSecond) return;
+    shownSecond = t;
+    if (citeBox) updateCitation();
+    if (embedCode) updateEmbed();
+  }
+  video.addEventListener("timeupdate", followSecond);
+  video.addEventListener("seeked", followSecond);
+
+  // sections meant to stand open where there is room (the description) open on wide screens
+  if (window.matchMedia("(min-width: 801px)").matches) {
+    for (const d of document.querySelectorAll("details[data-open-wide]")) d.open = true;
+  }
 
   // search inside this talk
   const findInput = document.getElementById("find-q");
@@ -180,10 +226,10 @@
   let hits = [];
   let hitIndex = -1;
   function find() {
-    for (const w of hits) w.classList.remove("hit", "hit-current");
+    for (const w of hits) w.classList.remove("found", "found-current");
     const q = fold(findInput.value.trim());
     hits = q ? words.filter((w) => fold(w.textContent).includes(q)) : [];
-    for (const w of hits) w.classList.add("hit");
+    for (const w of hits) w.classList.add("found");
     hitIndex = -1;
     count.textContent = q ? texts.hits_in_talk.replace("{n}", String(hits.length)) : "";
   }
@@ -196,9 +242,9 @@
     } else {
       hitIndex = (hitIndex + direction + hits.length) % hits.length;
     }
-    for (const w of hits) w.classList.remove("hit-current");
+    for (const w of hits) w.classList.remove("found-current");
     const w = hits[hitIndex];
-    w.classList.add("hit-current");
+    w.classList.add("found-current");
     seek(parseFloat(w.dataset.t), false);
     count.textContent = `${hitIndex + 1} / ${hits.length}`;
   }
@@ -210,6 +256,13 @@
     });
     document.getElementById("find-next").addEventListener("click", () => step(1));
     document.getElementById("find-prev").addEventListener("click", () => step(-1));
+    // arriving from a search, the searched word is marked in the transcript
+    const asked = (article.dataset.q || "").trim();
+    if (asked && !/\s/.test(asked)) {
+      findInput.value = asked;
+      find();
+      if (!hits.length) { findInput.value = ""; find(); }
+    }
   }
 
   // keyboard: space plays/pauses, arrows seek, unless typing or on a control

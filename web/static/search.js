@@ -5,11 +5,39 @@
   const form = document.getElementById("search");
   const input = document.getElementById("q");
   const results = document.getElementById("results");
+  const status = document.getElementById("search-status");
+  const filterBox = document.getElementById("filter-box");
+  const reset = document.getElementById("reset-filters");
   const texts = JSON.parse(document.getElementById("texts").textContent);
   const DEBOUNCE_MS = 150;
+  const LOADING_AFTER_MS = 200; // a quick answer shows no "searching" flash
   let seq = 0;
   let timer = 0;
+  let loadingTimer = 0;
   let controller = null;
+
+  // on a wide screen the filters stand open; on a phone they are one row that opens on demand
+  if (filterBox && window.matchMedia("(min-width: 801px)").matches) filterBox.open = true;
+
+  function busy(on) {
+    clearTimeout(loadingTimer);
+    results.setAttribute("aria-busy", on ? "true" : "false");
+    if (on) {
+      loadingTimer = setTimeout(() => { status.textContent = texts.loading; status.classList.add("on"); }, LOADING_AFTER_MS);
+    } else {
+      status.textContent = "";
+      status.classList.remove("on");
+    }
+  }
+
+  // "Filter zurücksetzen" and the count of active filters follow the chosen filters
+  function showFilters() {
+    const active = Array.from(form.querySelectorAll("select[data-filter]")).filter((s) => s.value).length;
+    reset.hidden = active === 0;
+    const q = input.value.trim();
+    reset.href = q ? "/?" + new URLSearchParams({ q }).toString() : "/";
+    document.getElementById("active-count").textContent = active ? `(${texts.filters_active.replace("{n}", String(active))})` : "";
+  }
 
   function formParams() {
     const params = new URLSearchParams();
@@ -33,7 +61,7 @@
     const mine = ++seq;
     if (controller) controller.abort();
     controller = new AbortController();
-    results.setAttribute("aria-busy", "true");
+    busy(true);
     const url = "/?" + params.toString();
     try {
       const response = await fetch(url, { signal: controller.signal, headers: { Accept: "text/html" } });
@@ -43,6 +71,7 @@
       const fresh = doc.getElementById("results");
       results.innerHTML = fresh ? fresh.innerHTML : "";
       syncFilters(doc);
+      showFilters();
       document.title = doc.title;
       const target = url === "/?" ? "/" : url;
       if (mode === "push") history.pushState(null, "", target);
@@ -60,7 +89,7 @@
         results.append(p);
       }
     } finally {
-      if (mine === seq) results.setAttribute("aria-busy", "false");
+      if (mine === seq) busy(false);
     }
   }
 
@@ -79,6 +108,13 @@
   });
   form.addEventListener("change", (event) => {
     if (event.target.matches("select")) run(formParams(), "push");
+  });
+  reset.addEventListener("click", (event) => {
+    event.preventDefault();
+    for (const select of form.querySelectorAll("select[data-filter]")) select.value = "";
+    showFilters();
+    run(formParams(), "push");
+    input.focus();
   });
   results.addEventListener("click", (event) => {
     const link = event.target.closest("nav.pages a");
