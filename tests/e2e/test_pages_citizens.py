@@ -17,6 +17,7 @@ from api import i18n, pages
 from archive.search import query
 
 from ..conftest import ARTIFACTS, Served
+from .pages import WIDTHS, strict_axe
 from .test_web import (  # noqa: F401 - the browser and axe_js fixtures
     Console,
     axe_js,
@@ -28,21 +29,8 @@ from .test_web import (  # noqa: F401 - the browser and axe_js fixtures
 
 pytestmark = pytest.mark.e2e
 
-WIDTHS = (1280, 375)
 AUDIO_TITLE = "Stadtbücherei am Sonntag"
 DESCRIPTION = "Die Stadtbücherei öffnet sonntags. Ein Vortrag über Öffnungszeiten."
-
-
-def strict_axe(page: Page, axe_js: str, where: str) -> None:  # noqa: F811
-    """axe-core, every rule it runs by default (WCAG and best practice): no violation of any
-    impact. The closed sections are opened first, so their contents are checked too."""
-    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(content=axe_js)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"]]
-    assert bad == [], (where, bad)
 
 
 def shot(page: Page, name: str) -> None:
@@ -312,7 +300,7 @@ def test_axe_finds_nothing(served: Served, browser: Browser, axe_js: str, video_
                        ("embed-audio", f"/embed/{audio_talk}")):
         page.goto(served.url + path)
         page.wait_for_load_state("load")
-        strict_axe(page, axe_js, f"{name} at {width}")
+        strict_axe(page, axe_js, f"{name} at {width}", open_sections=True)
     page.context.close()
 
 

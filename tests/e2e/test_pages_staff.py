@@ -21,6 +21,7 @@ from ingest import demo
 
 from ..conftest import ARTIFACTS, Served
 from . import test_web
+from .pages import WIDTHS, fits, strict_axe
 from .test_web import Console, screenshot
 
 browser = test_web.browser  # the fixtures: Debian Chromium, and axe-core from npm
@@ -28,23 +29,7 @@ axe_js = test_web.axe_js
 
 pytestmark = pytest.mark.e2e
 
-WIDTHS = (1280, 375)
-AXE_PATH = "/__axe-core.js"  # served by the test itself, same-origin: the pages' CSP stays on
 GERMAN_STATES = {"Wartet", "Wird verarbeitet", "Fertig", "Fehlgeschlagen"}
-
-
-def check_axe_strict(page: Page, axe_js: str, where: str) -> None:
-    """No axe-core violation of any impact: WCAG and best practices (heading order, one h1,
-    every content in a landmark, ...). The script comes from the page's own origin through a
-    route, so the page runs under its real Content-Security-Policy."""
-    page.context.route(f"**{AXE_PATH}", lambda route: route.fulfill(
-        body=axe_js, content_type="text/javascript"))
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(url=AXE_PATH)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"]]
-    assert bad == [], (where, bad)
 
 
 def viewport_shot(page: Page, name: str) -> None:
@@ -53,11 +38,6 @@ def viewport_shot(page: Page, name: str) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.wait_for_timeout(300)  # the backdrop is painted a frame after the dialog
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def fits(page: Page, width: int) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, (page.url, scroll, width)
 
 
 @pytest.fixture(scope="module")
@@ -275,13 +255,13 @@ def test_no_staff_page_is_wider_than_a_phone_and_axe_finds_nothing(served: Serve
     login = anonymous.new_page()
     login.goto(served.url + "/admin")
     fits(login, width)
-    check_axe_strict(login, axe_js, f"login {width}")
+    strict_axe(login, axe_js, f"login {width}")
     screenshot(login, f"staff-login-{width}")
     anonymous.close()
 
     context, page, console = sign_in(browser, served, token, width)
     fits(page, width)
-    check_axe_strict(page, axe_js, f"admin {width}")
+    strict_axe(page, axe_js, f"admin {width}")
     screenshot(page, f"staff-admin-{width}")
     chosen = tmp_path / "Aufzeichnung_Smart_Cities_Konferenz_2025_Saal_B_Nachmittag.mp4"
     chosen.write_bytes(b"not uploaded")
@@ -292,7 +272,7 @@ def test_no_staff_page_is_wider_than_a_phone_and_axe_finds_nothing(served: Serve
     row = page.locator(f"#talks-panel tr[data-talk='{talk_id}']")
     row.locator("details.meta-edit summary").click()
     fits(page, width)
-    check_axe_strict(page, axe_js, f"details editor {width}")
+    strict_axe(page, axe_js, f"details editor {width}")
     row.scroll_into_view_if_needed()
     screenshot(page, f"staff-details-editor-{width}")
     assert console.errors == [], console.errors
@@ -347,7 +327,7 @@ def test_the_sentence_editor_cancels_with_esc_and_has_sensible_buttons(served: S
     assert sizes["save"] < sizes["box"] / 2 and sizes["cancel"] < sizes["box"] / 2, sizes
     assert sizes["cancelBg"] == "rgb(255, 255, 255)" and sizes["saveBg"] != sizes["cancelBg"]
     fits(page, width)
-    check_axe_strict(page, axe_js, f"sentence editor {width}")
+    strict_axe(page, axe_js, f"sentence editor {width}")
     seg.scroll_into_view_if_needed()
     screenshot(page, f"staff-sentence-editor-{width}")
     page.keyboard.press("Escape")
@@ -388,7 +368,7 @@ def test_deleting_asks_first(served: Served, browser: Browser, token: str, axe_j
         dialog = page.locator("#delete-dialog")
         dialog.wait_for()
         assert "Das Freibad in Menden" in dialog.inner_text()
-        check_axe_strict(page, axe_js, f"delete dialog {width}")
+        strict_axe(page, axe_js, f"delete dialog {width}")
         viewport_shot(page, f"staff-delete-dialog-{width}")
         page.keyboard.press("Escape")
         assert not dialog.is_visible()
