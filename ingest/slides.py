@@ -24,13 +24,10 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
@@ -91,40 +88,47 @@ class SlideResult:
     provenance: dict[str, object] = field(default_factory=dict)
 
 
-_SPAWN = threading.Lock()
+Command = tuple[list[str], float, str]  # a program's arguments, its time limit, what it does
 
 
-def _run(args: list[str], seconds: float, what: str) -> subprocess.CompletedProcess[bytes]:
-    """One program run under a time limit. The programs of :func:`_side_by_side` run at the same
-    time, but they are started one at a time: two threads forking at once hung QEMU's user mode
-    (tests/e2e/test_other_cpus.py), and a start takes ~1 ms."""
+def _start(args: list[str], what: str) -> subprocess.Popen[bytes]:
     try:
-        with _SPAWN:
-            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, env=ONE_THREAD)
+        return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=ONE_THREAD)
     except OSError as exc:
         raise MediaError(f"{what}: {exc.strerror}", code="slides_unavailable") from None
+
+
+def _finish(proc: subprocess.Popen[bytes], seconds: float, what: str) -> subprocess.CompletedProcess[bytes]:
     try:
         out, err = proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         raise MediaError(f"{what} took longer than {seconds:.0f} s", code="media_timeout") from None
-    done = subprocess.CompletedProcess(args, proc.returncode, out, err)
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
+    if proc.returncode != 0:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
         raise MediaError(f"{what}: {tail[0]}", code="slides_failed")
-    return done
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-T = TypeVar("T")
-R = TypeVar("R")
+def _run(args: list[str], seconds: float, what: str) -> subprocess.CompletedProcess[bytes]:
+    """One program run under a time limit."""
+    return _finish(_start(args, what), seconds, what)
 
 
-def _side_by_side(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """``work`` on each item, :data:`WORKERS` at a time (each runs a program), in order."""
+def _side_by_side(commands: list[Command]) -> list[subprocess.CompletedProcess[bytes]]:
+    """The programs, :data:`WORKERS` at a time, their results in order. They are started from
+    the calling thread and only waited for by threads: QEMU 7.2's user mode (Debian's
+    ``qemu-user``, tests/e2e/test_other_cpus.py) hung a child forked from a worker thread in
+    two of three runs."""
+    results: list[subprocess.CompletedProcess[bytes]] = []
     with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(work, items))
+        for k in range(0, len(commands), WORKERS):
+            batch = commands[k:k + WORKERS]
+            procs = [_start(args, what) for args, _, what in batch]
+            results += pool.map(lambda pc: _finish(pc[0], pc[1][1], pc[1][2]), zip(procs, batch, strict=True))
+    return results
 
 
 def _input(path: Path, *before: str) -> list[str]:
@@ -193,23 +197,20 @@ def refine_starts(media: Probe, frames: Frames, found: list[Found], options: Sli
     times = frames.times
     size = options.width * options.height
 
-    def locate(slide: Found) -> None:
-        i = slide.first
-        if i == 0 or slide.start - times[i - 1] <= options.tolerance:
-            return
-        before = times[i - 1]
-        args = [*_input(media.path, "-threads", "1", "-skip_frame", "noref", "-skip_loop_filter",
-                        "all", "-ss", f"{before:.3f}"), "-an", "-sn", "-map", "0:v:0",
-                "-t", f"{slide.start - before:.3f}", "-vf", f"fps=4,{_gray(options)}",
-                "-f", "rawvideo", "pipe:"]
-        out = np.frombuffer(_run(args, 60, "locating a slide change").stdout, dtype=np.uint8)
+    late = [slide for slide in found
+            if slide.first > 0 and slide.start - times[slide.first - 1] > options.tolerance]
+    commands: list[Command] = [
+        ([*_input(media.path, "-threads", "1", "-skip_frame", "noref", "-skip_loop_filter", "all",
+                  "-ss", f"{times[slide.first - 1]:.3f}"), "-an", "-sn", "-map", "0:v:0",
+          "-t", f"{slide.start - times[slide.first - 1]:.3f}", "-vf", f"fps=4,{_gray(options)}",
+          "-f", "rawvideo", "pipe:"], 60, "locating a slide change") for slide in late]
+    for slide, done in zip(late, _side_by_side(commands), strict=True):
+        before, out = times[slide.first - 1], np.frombuffer(done.stdout, dtype=np.uint8)
         for j in range(out.size // size):
             frame = out[j * size:(j + 1) * size].reshape(options.height, options.width)
-            if not changed(frames.pixels[i], frame, options):
+            if not changed(frames.pixels[slide.first], frame, options):
                 slide.start = round(before + j / 4, 2)
-                return
-
-    _side_by_side(locate, found)
+                break
 
 
 def grab_images(media: Probe, found: list[Found], work: Path) -> list[tuple[Path, Path | None]]:
@@ -240,25 +241,31 @@ def read_text(images: list[Path], work: Path, options: SlideOptions) -> list[str
     """Tesseract on every image, in :data:`WORKERS` runs side by side; per image its
     confident words, line by line."""
     parts = [part for k in range(WORKERS) if (part := images[k::WORKERS])]
-    read = _side_by_side(lambda part: _tesseract(part, work, options), parts)
+    read = [_tesseract_words(done.stdout, len(part), options)
+            for part, done in zip(parts, _side_by_side([_tesseract(part, work, options) for part in parts]),
+                                  strict=True)]
     texts = {p: text for part, got in zip(parts, read, strict=True)
              for p, text in zip(part, got, strict=True)}
     return [texts[p] for p in images]
 
 
-def _tesseract(images: list[Path], work: Path, options: SlideOptions) -> list[str]:
+def _tesseract(images: list[Path], work: Path, options: SlideOptions) -> Command:
     """One Tesseract run over a list of images (TSV out, one page each)."""
     listing = work / f"slides-{images[0].stem}.txt"
     listing.write_text("".join(f"{p}\n" for p in images))
     args = ["tesseract", str(listing), "stdout", "-l", options.language, "--psm", "3", "tsv"]
-    done = _run(args, 60 + 20 * len(images), "reading slide text (tesseract)")
-    lines: list[dict[tuple[str, str, str], list[str]]] = [{} for _ in images]
-    rows = csv.DictReader(io.StringIO(done.stdout.decode("utf-8", "replace")), delimiter="\t",
+    return args, 60 + 20 * len(images), "reading slide text (tesseract)"
+
+
+def _tesseract_words(tsv: bytes, pages: int, options: SlideOptions) -> list[str]:
+    """Per page of Tesseract's TSV, its confident words, line by line."""
+    lines: list[dict[tuple[str, str, str], list[str]]] = [{} for _ in range(pages)]
+    rows = csv.DictReader(io.StringIO(tsv.decode("utf-8", "replace")), delimiter="\t",
                           quoting=csv.QUOTE_NONE)
     for row in rows:
         word = (row.get("text") or "").strip()
         page = int(row.get("page_num") or 0) - 1
-        if not word or not 0 <= page < len(images) or not any(c.isalnum() for c in word):
+        if not word or not 0 <= page < pages or not any(c.isalnum() for c in word):
             continue
         if float(row.get("conf") or -1) < options.min_confidence:
             continue
