@@ -372,3 +372,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA secure_delete=ON")  # a deleted talk's text is zeroed, not left in free pages
     cursor.close()
+
+
+# The programme's tables are part of the catalog: defined beside their code, registered on Base
+# here, so that whoever uses the catalog (backups, migrations, their check) sees all of it.
+from .programme import tables as _programme_tables  # noqa: E402,F401,I001

@@ -1,6 +1,7 @@
 """The ``talkarchive`` command line: the root group and :func:`main`, which turns every error
 into one line on stderr and a non-zero exit (2 for bad input or usage). The commands live in
-one module per group: ``ingest_cmds``, ``search_cmds``, ``service_cmds``, ``setup_cmds``."""
+one module per group: ``ingest_cmds``, ``search_cmds``, ``research_cmds``, ``backup_cmds``,
+``service_cmds``, ``setup_cmds``, ``programme_cmds``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import click
 
 from archive.errors import InputError, TalkarchiveError
 
-from . import backup_cmds, ingest_cmds, research_cmds, search_cmds, service_cmds, setup_cmds
+from . import (
+    backup_cmds,
+    ingest_cmds,
+    programme_cmds,
+    research_cmds,
+    search_cmds,
+    service_cmds,
+    setup_cmds,
+)
 from .common import EXIT_ERROR, EXIT_USAGE, err
 
 
@@ -24,7 +33,8 @@ for command in (ingest_cmds.ingest, ingest_cmds.watch, ingest_cmds.demo, ingest_
                 research_cmds.export, research_cmds.cite, research_cmds.corpus_cmd,
                 search_cmds.reindex, search_cmds.status, service_cmds.serve,
                 service_cmds.worker, backup_cmds.backup, backup_cmds.restore,
-                setup_cmds.models_group, setup_cmds.meili_group, setup_cmds.token_group):
+                setup_cmds.models_group, setup_cmds.meili_group, setup_cmds.token_group,
+                programme_cmds.programme_group):
     cli.add_command(command)
 
 

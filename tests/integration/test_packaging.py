@@ -31,12 +31,16 @@ def test_wheel_installs_pages_and_templates(tmp_path: Path) -> None:
     assert shipped and shipped <= names
     assert {"api/app.py", "talkarchive/cli.py", "archive/search/client.py",
             "archive/migrations/env.py", "archive/migrations/versions/0001_baseline.py",
-            "archive/migrations/script.py.mako"} <= names
+            "archive/migrations/script.py.mako", "archive/programme/schemas/schedule.xml.xsd",
+            "archive/programme/schemas/schema.json", "archive/programme/schemas/README.md"} <= names
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
                     "--target", str(target), str(wheel)], check=True, capture_output=True)
     probe = (f"import api.pages as p; assert p.WEB.is_relative_to({str(target)!r}), p.WEB; "
              "assert (p.WEB / 'templates' / 'search.html').is_file(); "
-             "import archive.migrations as m; assert (m.HERE / 'env.py').is_file()")
+             "import archive.migrations as m; assert (m.HERE / 'env.py').is_file(); "
+             "from archive.programme import schedule_xml as x, schedule_json as j; "
+             f"assert x.SCHEMA.is_relative_to({str(target)!r}) and x.SCHEMA.is_file() "
+             "and j.SCHEMA.is_file()")
     subprocess.run([sys.executable, "-c", probe], check=True, cwd=tmp_path, env={"PYTHONPATH": str(target)})
