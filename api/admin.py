@@ -40,7 +40,7 @@ def _login_page(request: Request, error: str | None = None, status: int = 200) -
     return response
 
 
-@router.get("/admin", response_class=HTMLResponse)
+@router.api_route("/admin", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def admin_page(request: Request) -> Response:
     who = staff(request)
     if who is None:

@@ -159,7 +159,10 @@ def _media_download(request: Request, talk: Any) -> dict[str, Any]:
     name = "".join(c if c.isalnum() or c in " -_." else "_" for c in talk.title).strip() or talk.id
     return {"url": f"/api/talks/{talk.id}/media", "name": f"{name}.{ext}",
             "kind": "video" if talk.has_video else "audio", "ext": ext.upper(),
-            "size": f"{mb} MB" if size else ""}
+            "size": f"{mb} MB" if size else "",
+            # a video's sound alone, to listen to like a podcast (streamed: its size is unknown)
+            "audio_url": f"/api/talks/{talk.id}/audio.m4a" if talk.has_video else None,
+            "audio_name": f"{name}.m4a"}
 
 
 def _talk_with_transcript(request: Request, talk_id: str) -> tuple[Any, tr.Transcript] | Response:

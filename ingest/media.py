@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,22 @@ def check_decodable(media: Probe) -> None:
     if decoded < expected - max(0.5, 0.1 * expected):
         raise MediaError(f"{media.path.name}: truncated file (audio ends {expected - decoded:.1f} s "
                          "before its stated end)", code="truncated")
+
+
+def audio_track(path: Path, chunk: int = 64 * 1024) -> Iterator[bytes]:
+    """The audio of a web rendition as an M4A stream: the AAC track copied, not re-encoded, into
+    fragmented MP4 on ffmpeg's stdout (about 1 s an hour of audio). Nothing is written to disk,
+    so deleting a talk leaves no derived copy behind. Stopping early (a client that goes away)
+    ends ffmpeg."""
+    proc = subprocess.Popen(
+        ["ffmpeg", "-nostdin", "-v", "error", "-format_whitelist", "mov", "-protocol_whitelist",
+         "file", "-i", f"file:{path}", "-map", "0:a:0", "-vn", "-c:a", "copy", "-f", "mp4",
+         "-movflags", "frag_keyframe+empty_moov", "pipe:1"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    try:
+        while data := proc.stdout.read(chunk):
+            yield data
+    finally:
+        proc.kill()
+        proc.wait()

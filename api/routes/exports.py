@@ -1,5 +1,5 @@
 """A talk's files: the transcript in every export format, citations (CSL-JSON, BibTeX, RIS),
-the media with HTTP Range, the poster frame, slide thumbnails."""
+the media with HTTP Range, its audio track alone, the poster frame, slide thumbnails."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as FastPath
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from archive import catalog as cat
 from archive import citations, clock, exports
@@ -17,6 +17,7 @@ from archive import transcript as tr
 from archive.errors import InputError, NotFound
 from archive.paths import slides_dir, transcript_path
 from archive.settings import Settings
+from ingest import media as media_mod
 
 from .. import schemas
 from ..deps import SettingsDep
@@ -111,6 +112,20 @@ def media(request: Request, talk_id: str) -> Response:
 
 
 router.add_api_route("/api/talks/{talk_id}/media", media, methods=["HEAD"], include_in_schema=False)
+
+
+@router.get("/api/talks/{talk_id}/audio.m4a", responses={
+    **schemas.ERRORS, 200: {"content": {"audio/mp4": _BINARY}, "description": "The audio track (M4A)"}})
+def audio(request: Request, talk_id: str) -> Response:
+    """The audio of the talk alone, for listening without the picture: the web rendition's AAC
+    track copied into M4A as it streams (no Range; the whole file is a few MB an hour)."""
+    talk = visible_talk(request, talk_id)
+    path = Path(talk.media_path)
+    if not path.is_file():
+        raise NotFound("the file of this talk is missing")
+    return StreamingResponse(media_mod.audio_track(path), media_type="audio/mp4", headers={
+        "Content-Disposition": content_disposition(talk.title, "m4a"),
+        "Cache-Control": "public, max-age=3600" if talk.published else "private, no-store"})
 
 
 @router.get("/api/talks/{talk_id}/poster.jpg", responses={

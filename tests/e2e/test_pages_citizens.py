@@ -4,7 +4,9 @@ citations, audio talks and thumbnails, the search page, the feed and HEAD."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from urllib.parse import parse_qs, quote, urlparse
 
 import feedparser
@@ -17,7 +19,7 @@ from api import i18n, pages
 from archive.search import query
 
 from ..conftest import ARTIFACTS, Served
-from .pages import WIDTHS, strict_axe
+from .pages import WIDTHS, load_axe, strict_axe
 from .test_web import (  # noqa: F401 - the browser and axe_js fixtures
     Console,
     axe_js,
@@ -73,11 +75,20 @@ def video_id(served: Served) -> str:
     return word_and_talk(served)[1]
 
 
+def contrast_ok(page: Page, words: str) -> None:
+    """axe's color-contrast rule on ``words`` (at least 4.5:1): no violation, and it really
+    checked at least one of them."""
+    contrast = page.evaluate("""(words) => axe.run({include: [[words]]},
+        {runOnly: {type: 'rule', values: ['color-contrast']}})""", words)
+    assert contrast["violations"] == [], (words, contrast["violations"])
+    assert sum(len(p["nodes"]) for p in contrast["passes"]) >= 1, (words, contrast["incomplete"])
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_found_word_stays_a_readable_word(served: Served, browser: Browser, axe_js: str,  # noqa: F811
                                             width: int) -> None:
     word, talk_id = word_and_talk(served)
-    ctx = context(browser, width, bypass_csp=True)  # axe is injected inline
+    ctx = context(browser, width)
     page = ctx.new_page()
     page.goto(f"{served.url}/talks/{talk_id}")
     ready(page)
@@ -91,15 +102,15 @@ def test_a_found_word_stays_a_readable_word(served: Served, browser: Browser, ax
     }""")
     assert shape[0] == "inline", shape
     assert shape[1] <= shape[2] * 1.2, shape  # one line high, as the words beside it
+    load_axe(page, axe_js)
+    # a found word that is not being spoken (the player at the end), then one that is
+    page.evaluate("() => { const p = document.getElementById('player'); p.currentTime = p.duration - 0.1; }")
+    page.wait_for_function("() => !document.querySelector('.w.found.now')")
+    contrast_ok(page, ".w.found:not(.now)")
     page.click("#find-next")  # goes there: the found word is now also the word being spoken
     page.evaluate("document.getElementById('player').pause()")
     page.wait_for_selector(".w.found.found-current.now")
-    page.add_script_tag(content=axe_js)
-    for words in (".w.found", ".w.found.now"):
-        contrast = page.evaluate("""(words) => axe.run({include: [[words]]},
-            {runOnly: {type: 'rule', values: ['color-contrast']}})""", words)
-        assert contrast["violations"] == [], (words, contrast["violations"])
-        assert sum(len(p["nodes"]) for p in contrast["passes"]) >= 1, (words, contrast["incomplete"])
+    contrast_ok(page, ".w.found.now")
     shot(page, f"citizens-find-{width}")
     ctx.close()
 
@@ -221,6 +232,18 @@ def test_share_cite_and_download(served: Served, browser: Browser, video_id: str
     assert (media.get_attribute("download") or "").endswith(".mp4")
     head = httpx.head(served.url + (media.get_attribute("href") or ""), timeout=30)
     assert head.status_code == 200 and head.headers["content-type"] == "video/mp4"
+    sound = page.locator("#downloads a[href$='/audio.m4a']")  # the video's sound alone
+    assert (sound.get_attribute("download") or "").endswith(".m4a")
+    got = httpx.get(served.url + (sound.get_attribute("href") or ""), timeout=60)
+    assert got.status_code == 200 and got.headers["content-type"] == "audio/mp4"
+    m4a = ARTIFACTS / f"citizens-sound-{width}.m4a"
+    m4a.write_bytes(got.content)
+    streams = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(m4a)],
+        capture_output=True, check=True).stdout)
+    assert [s["codec_type"] for s in streams["streams"]] == ["audio"], streams
+    assert float(streams["format"]["duration"]) > 10
+    m4a.unlink()
     described = page.locator("#downloads .files li span").all_text_contents()
     assert len(described) >= 10 and all(len(d) > 10 for d in described), described
     assert page.locator("button.primary").count() == 1  # one main action
@@ -293,7 +316,8 @@ def wait_for_results_page(page: Page) -> None:
 def test_axe_finds_nothing(served: Served, browser: Browser, axe_js: str, video_id: str,  # noqa: F811
                            audio_talk: str, width: int) -> None:
     word, _ = word_and_talk(served)
-    page = context(browser, width, bypass_csp=True).new_page()
+    page = context(browser, width).new_page()
+    console = Console(page)
     for name, path in (("search", "/"), ("results", f"/?q={quote(word)}"),
                        ("talk", f"/talks/{video_id}?t=3"), ("audio", f"/talks/{audio_talk}"),
                        ("english", f"/talks/{video_id}?lang=en"), ("embed", f"/embed/{video_id}"),
@@ -301,6 +325,7 @@ def test_axe_finds_nothing(served: Served, browser: Browser, axe_js: str, video_
         page.goto(served.url + path)
         page.wait_for_load_state("load")
         strict_axe(page, axe_js, f"{name} at {width}", open_sections=True)
+    assert console.errors == [], console.errors  # the pages ran under their real CSP
     page.context.close()
 
 
@@ -414,5 +439,6 @@ def test_the_feed_speaks_utf8_and_pages_answer_head(served: Served, browser: Bro
                  "/robots.txt"):
         head = httpx.head(served.url + path, timeout=30)
         get = httpx.get(served.url + path, timeout=30)
-        assert head.status_code == 200 and head.content == b"", path
+        assert head.status_code == 200, path
         assert head.headers["content-type"] == get.headers["content-type"], path
+        assert int(head.headers["content-length"]) == len(get.content) > 0, path

@@ -8,6 +8,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const announce = document.getElementById("announce");
   const listError = document.getElementById("list-error");
+  const IDLE_MS = 15000;
   const POLL_MS = 2000;
   let timer = null;
 
@@ -148,15 +149,18 @@
     return jobs.dataset.busy === "true" || !merged;
   }
 
+  // every 2 s while a job waits or runs; otherwise every 15 s, so that jobs started elsewhere
+  // (the CLI, another tab, a colleague) appear too; nothing while the tab is hidden
   function follow(delay = POLL_MS) {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       timer = null;
-      if (await refresh()) follow();
+      if (document.visibilityState === "hidden") { follow(IDLE_MS); return; }
+      follow(await refresh() ? POLL_MS : IDLE_MS);
     }, delay);
   }
 
-  if (document.getElementById("jobs-panel").dataset.busy === "true") follow();
+  follow(document.getElementById("jobs-panel").dataset.busy === "true" ? POLL_MS : IDLE_MS);
 
   // --- publish, delete, retry ------------------------------------------------------------
   const dialog = document.getElementById("delete-dialog");

@@ -277,4 +277,12 @@
       seek(video.currentTime + (event.key === "ArrowRight" ? 5 : -5), false);
     }
   });
+
+  // "← Zur Suche" returns to the search the reader came from, with its filters and page
+  // (the server's link keeps the query only; the referrer has the whole search URL)
+  const back = document.getElementById("back-to-search");
+  if (back && document.referrer) {
+    const from = new URL(document.referrer);
+    if (from.origin === location.origin && from.pathname === "/") back.href = from.pathname + from.search;
+  }
 })();
