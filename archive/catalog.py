@@ -97,6 +97,8 @@ class Talk(Base):
     glossary: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     licence: Mapped[str] = mapped_column(String(64), default=licences.DEFAULT,
                                          server_default=licences.DEFAULT)
+    # cut out of a room's day recording (archive.programme.cuts): recording, start, end, ...
+    cut: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
@@ -127,6 +129,7 @@ class Talk(Base):
             "segment_count": self.segment_count,
             "speaker_names": dict(self.speaker_names or {}),
             "licence": licences.as_dict(self.licence),
+            "cut": dict(self.cut) if self.cut else None,
         }
 
 

@@ -23,8 +23,8 @@ from ..errors import TalkarchiveError
 
 HERE = Path(__file__).resolve().parent
 BASELINE = "0001"
-HEAD = "0007"
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+HEAD = "0008"
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 
 class CatalogTooNew(TalkarchiveError):

@@ -15,11 +15,13 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,8 +54,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 class SlotStatus(StrEnum):
-    CUT = "cut"  # a talk was cut from the room's day recording (next slice)
-    NEEDS_REVIEW = "needs_review"  # a cut waits for staff (next slice)
+    CUT = "cut"  # a talk was cut from the room's day recording, or ingested for the slot
+    NEEDS_REVIEW = "needs_review"  # a proposed cut waits for staff
     MISSING = "missing"  # no talk yet
     NOT_RECORDED = "not_recorded"  # the speakers opted out: never transcribed or published
 
@@ -118,12 +120,35 @@ class ProgrammeSlot(Base):
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     talk_id: Mapped[str | None] = mapped_column(ForeignKey("talks.id", ondelete="SET NULL"),
                                                 index=True)
+    # its talk's cut was not placed with confidence: unpublished until staff review it
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
     @property
     def status(self) -> SlotStatus:
         """``not_recorded`` for an opted-out slot (whatever else is known), ``missing`` for a
-        slot without a talk, else ``cut`` (``needs_review`` comes with cutting)."""
+        slot without a talk, ``needs_review`` while its proposed cut waits for staff, else
+        ``cut``."""
         if self.do_not_record:
             return SlotStatus.NOT_RECORDED
-        return SlotStatus.MISSING if self.talk_id is None else SlotStatus.CUT
+        if self.talk_id is None:
+            return SlotStatus.MISSING
+        return SlotStatus.NEEDS_REVIEW if self.needs_review else SlotStatus.CUT
+
+
+class DayRecording(Base):
+    """A room's recording of a conference day, kept once (content-addressed); its talks are cut
+    out of it and link back to it by ``talks.cut["recording"]``."""
+
+    __tablename__ = "day_recordings"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"),
+                                                 index=True)
+    room: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    duration: Mapped[float] = mapped_column(Float)
+    original_name: Mapped[str] = mapped_column(String(500))
+    original_path: Mapped[str] = mapped_column(String(1000))
+    has_video: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
