@@ -16,6 +16,10 @@ from typing import Any
 
 import orjson
 
+from archive.chapters.model import Chapter
+
+# Keys are only ever added, each optional on reading (``slides``, ``chapters``), so the version
+# stays 1: every reader reads every file.
 FORMAT_VERSION = 1
 
 
@@ -78,6 +82,8 @@ class Transcript:
     history: list[dict[str, Any]] = field(default_factory=list)
     voices: dict[str, Voice] = field(default_factory=dict)
     slides: list[Slide] = field(default_factory=list)
+    # None: none stored (derived from the slides when read, archive.chapters.for_talk)
+    chapters: list[Chapter] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Built field by field: ``dataclasses.asdict`` deep-copies every word (12 ms of a
@@ -91,13 +97,17 @@ class Transcript:
             if seg.speaker is not None:
                 item["speaker"] = seg.speaker
             segments.append(item)
-        return {"talk_id": self.talk_id, "language": self.language, "duration": self.duration,
-                "segments": segments, "provenance": asdict(self.provenance),
-                "history": [dict(h) for h in self.history],
-                "voices": {k: asdict(v) for k, v in self.voices.items()},
-                "slides": [{"start": s.start, "end": s.end, "text": s.text, "image": s.image}
-                           for s in self.slides],
-                "version": FORMAT_VERSION}
+        data: dict[str, Any] = {
+            "talk_id": self.talk_id, "language": self.language, "duration": self.duration,
+            "segments": segments, "provenance": asdict(self.provenance),
+            "history": [dict(h) for h in self.history],
+            "voices": {k: asdict(v) for k, v in self.voices.items()},
+            "slides": [{"start": s.start, "end": s.end, "text": s.text, "image": s.image}
+                       for s in self.slides],
+            "version": FORMAT_VERSION}
+        if self.chapters is not None:
+            data["chapters"] = [c.to_dict() for c in self.chapters]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Transcript:
@@ -111,6 +121,8 @@ class Transcript:
             voices={label: Voice(**v) for label, v in (data.get("voices") or {}).items()},
             slides=[Slide(float(s["start"]), float(s["end"]), s["text"], s.get("image"))
                     for s in data.get("slides") or ()],
+            chapters=(None if data.get("chapters") is None
+                      else [Chapter.from_dict(c) for c in data["chapters"]]),
         )
 
     @property

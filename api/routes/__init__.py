@@ -1,5 +1,5 @@
 """HTTP routes grouped by resource: health, search, talks (details, staff edits, uploads),
-speakers (names for voices), exports (transcripts, citations, media, posters), corpus, jobs,
+speakers (names for voices), exports (transcripts, citations, media, posters), chapters, corpus, jobs,
 events (conference programmes), oai (OAI-PMH) and discovery (sitemap, Atom feed, robots.txt).
 Each module has one ``router``."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import corpus, discovery, events, exports, health, jobs, oai, search, speakers, talks
+from . import chapters, corpus, discovery, events, exports, health, jobs, oai, search, speakers, talks
 
 ROUTERS: list[APIRouter] = [health.router, search.router, talks.router, speakers.router,
-                            exports.router, corpus.router, jobs.router, events.router,
-                            oai.router, discovery.router]
+                            exports.router, chapters.router, corpus.router, jobs.router,
+                            events.router, oai.router, discovery.router]

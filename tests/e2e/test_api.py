@@ -164,6 +164,11 @@ BAD_REQUESTS = [
     ("GET", "/api/talks/nope/media", {}, 404),
     ("GET", "/api/talks/nope/poster.jpg", {}, 404),
     ("GET", "/api/talks/nope/audio.m4a", {}, 404),
+    ("GET", "/api/talks/nope/video.mp4", {}, 404),
+    ("GET", "/api/talks/nope/chapters.vtt", {}, 404),
+    ("GET", "/api/talks/nope/chapters.json", {}, 404),
+    ("PUT", "/api/talks/{id}/chapters", {}, 401),
+    ("DELETE", "/api/talks/{id}/chapters", {}, 401),
     ("GET", "/api/talks/nope/slides/000.jpg", {}, 404),
     ("GET", "/api/talks/{id}/slides/999.jpg", {}, 404),
     ("GET", "/api/talks/{id}/slides/1.jpg", {}, 400),
@@ -205,6 +210,10 @@ STAFF_BAD_REQUESTS = [
     ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_99": "Niemand"}, 404),  # no such voice
     ("PATCH", "/api/talks/{id}/speakers", {}, {}, 400),
     ("PATCH", "/api/talks/{id}/speakers", {}, {"SPEAKER_1": ["a", "list"]}, 400),
+    ("PUT", "/api/talks/{id}/chapters", {}, {"chapters": [{"start": "bald", "title": "x"}]}, 400),
+    ("PUT", "/api/talks/{id}/chapters", {}, {"chapters": [{"start": 99999, "title": "x"}]}, 422),
+    ("PUT", "/api/talks/nope/chapters", {}, {"chapters": []}, 404),
+    ("DELETE", "/api/talks/nope/chapters", {}, None, 404),
 ]
 
 
