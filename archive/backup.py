@@ -37,7 +37,8 @@ from .settings import Settings
 FORMAT = 1
 MANIFEST = "talkarchive-backup.json"
 SKIPPED = {"staff_sessions", "index_outbox", "meta"}  # ephemeral or derived
-PATHS = {"talks": ("original_path", "media_path", "poster_path"), "jobs": ("upload_path",)}
+PATHS = {"talks": ("original_path", "media_path", "poster_path"), "jobs": ("upload_path",),
+         "day_recordings": ("original_path",)}
 BATCH = 1000
 Progress = Callable[[str, float, float], None]
 

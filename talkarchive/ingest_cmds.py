@@ -21,6 +21,7 @@ from archive.search.outbox import drain_outbox
 from archive.settings import Settings
 from ingest import media, pipeline
 
+from . import day_cmds
 from .common import (
     EXIT_ERROR,
     EXIT_INDEX_PENDING,
@@ -92,6 +93,10 @@ def _index(settings: Settings, catalog: cat.Catalog, quiet: bool) -> None:
 @click.option("--language", help="Spoken language code (default: TALKARCHIVE_LANGUAGE, de).")
 @click.option("--glossary", help="Comma-separated names and terms that help the engine.")
 @click.option("--unpublished", is_flag=True, help="Keep the talk out of public search.")
+@click.option("--room", help="A room's day recording: cut it into that room's talks of the "
+              "imported programme (`talkarchive programme import`).")
+@click.option("--starts-at", help="With --room: when the recording started, e.g. "
+              "2025-09-18T09:00+02:00 (default: the file's creation_time).")
 @click.option("--wait/--no-wait", default=True,
               help="Transcribe here and wait until searchable (default), or only queue jobs "
                    "for the workers (`talkarchive worker` or `serve`).")
@@ -99,11 +104,14 @@ def _index(settings: Settings, catalog: cat.Catalog, quiet: bool) -> None:
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str | None,
            date: str | None, speakers: tuple[str, ...], town: str | None,
-           language: str | None, glossary: str | None, unpublished: bool, wait: bool,
-           quiet: bool) -> None:
+           language: str | None, glossary: str | None, unpublished: bool, room: str | None,
+           starts_at: str | None, wait: bool, quiet: bool) -> None:
     """Transcribe recordings and make them searchable."""
     settings = ctx.settings
     files = _files(paths)
+    if room or starts_at:
+        _day(settings, files, room, starts_at, wait, quiet)
+        return
     meta = details.parse({  # a title only names a single file
         "title": title if len(files) == 1 else None, "event": event, "date": date,
         "speakers": list(speakers), "town": town, "language": language,
@@ -116,6 +124,20 @@ def ingest(ctx: Context, paths: tuple[Path, ...], title: str | None, event: str 
         _index(settings, catalog, quiet)
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+def _day(settings: Settings, files: list[Path], room: str | None, starts_at: str | None,
+         wait: bool, quiet: bool) -> None:
+    """A day recording: one file, its room, cut along the programme."""
+    if not room:
+        raise InputError("--starts-at goes with --room (a room's day recording)")
+    if len(files) != 1:
+        raise InputError("--room takes one day recording at a time")
+    if not wait:
+        raise InputError("--room runs here (--wait); queue a day recording through /admin")
+    with open_catalog(settings) as catalog:
+        day_cmds.ingest_day(settings, catalog, files[0], room, starts_at, quiet)
+        _index(settings, catalog, quiet)
 
 
 def _enqueue(settings: Settings, files: list[Path], meta: TalkDetails,

@@ -7,8 +7,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import chapters, corpus, discovery, events, exports, health, jobs, oai, search, speakers, talks
+from . import (
+    chapters,
+    corpus,
+    cuts,
+    discovery,
+    events,
+    exports,
+    health,
+    jobs,
+    oai,
+    search,
+    speakers,
+    talks,
+)
 
 ROUTERS: list[APIRouter] = [health.router, search.router, talks.router, speakers.router,
-                            exports.router, chapters.router, corpus.router, jobs.router,
+                            exports.router, chapters.router, cuts.router, corpus.router, jobs.router,
                             events.router, oai.router, discovery.router]
