@@ -28,9 +28,13 @@ def worker_name() -> str:
 
 
 def submit(catalog: cat.Catalog, queue: Queue, upload: Path, file_name: str,
-           meta: TalkDetails, talk_id: str | None = None) -> cat.Job:
+           meta: TalkDetails, talk_id: str | None = None,
+           day: dict[str, str | None] | None = None) -> cat.Job:
+    """Queue a recording; ``day`` ({"room", "starts_at"}) makes it a room's day recording,
+    cut along the programme."""
+    data = meta.model_dump() | ({"day": day} if day else {})
     job = cat.Job(id=uuid.uuid4().hex, talk_id=talk_id, upload_path=str(upload),
-                  file_name=file_name, meta=meta.model_dump(), state=JobState.QUEUED.value,
+                  file_name=file_name, meta=data, state=JobState.QUEUED.value,
                   stage="queued")
     with catalog.session() as s:
         s.add(job)

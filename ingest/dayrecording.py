@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -111,7 +112,7 @@ def _copy_start(probe: media.Probe, day: tr.Transcript, start: float) -> tuple[f
     if not probe.web_playable:
         return start, False
     before = [e for _, e in _word_ends(day) if e <= start + 0.001]
-    earliest = max(before[-1] + 0.05 if before else 0.0, start - 10.0)
+    earliest = max(before[-1] + 0.05 if before else 0.0, start - 3.0)
     found = cut_media.copy_point(probe, start, earliest)
     return (found, True) if found is not None else (start, False)
 
@@ -167,7 +168,7 @@ def make_talk(settings: Settings, day: _Day, slot: ProgrammeSlot, placed: cuttin
         files, meta.language or day.transcript.language, len(own.segments),
         meta.licence or settings.default_licence)
     talk.cut = cuts.cut_record(day.recording, start, placed.end, "detected", placed.confidence,
-                               reviewed=False)
+                               reviewed=False, evidence=placed.reasons)
     return talk
 
 
@@ -258,3 +259,35 @@ def ingest_day(settings: Settings, catalog: cat.Catalog, path: Path, room: str,
         shutil.rmtree(work, ignore_errors=True)
     return DayResult(recording, event.slug, placements, {g: t.id for g, t in talks.items()},
                      created=True)
+
+
+def _zone_of_room(catalog: cat.Catalog, room: str) -> ZoneInfo | None:
+    """The time zone of the events that have a room of this name (a form's local time is
+    meant there); None when they disagree or none has it."""
+    with catalog.session() as session:
+        zones = set(session.scalars(
+            select(Event.timezone).join(ProgrammeSlot, ProgrammeSlot.event_id == Event.id)
+            .where(ProgrammeSlot.room == room.strip()).distinct()))
+    return ZoneInfo(zones.pop()) if len(zones) == 1 else None
+
+
+def check_day(catalog: cat.Catalog, probe: media.Probe, room: str, starts_at: str | None
+              ) -> dict[str, str | None]:
+    """An upload's day-recording fields, checked before it is queued: a known start (a local
+    time is taken in the room's event's time zone) and slots of that room at that time."""
+    begins: dt.datetime | None = None
+    if starts_at and starts_at.strip():
+        try:
+            begins = dt.datetime.fromisoformat(starts_at.strip())
+        except ValueError:
+            raise InputError(f"starts_at {starts_at!r}: not a time, e.g. "
+                             "2025-09-18T09:00+02:00") from None
+        if begins.tzinfo is None:
+            zone = _zone_of_room(catalog, room)
+            if zone is None:
+                raise InputError(f"starts_at {starts_at!r} needs its time zone (+02:00)")
+            begins = begins.replace(tzinfo=zone)
+    begins = wall_clock_start(probe, begins)
+    with catalog.session() as session:
+        cuts.slots_in(session, room, begins, probe.duration)
+    return {"room": room.strip(), "starts_at": begins.isoformat()}

@@ -5,6 +5,7 @@ that queues again the jobs of workers that died and drains index changes left by
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ from archive.search import server
 from archive.search.outbox import drain_outbox
 from archive.settings import Settings
 
-from . import pipeline
+from . import dayrecording, pipeline
 
 HEARTBEAT_SECONDS = 2.0
 PROGRESS_SECONDS = 0.5
@@ -61,11 +62,28 @@ def _progress_recorder(catalog: cat.Catalog, job_id: str) -> pipeline.Progress:
     return progress
 
 
+def _ingest(settings: Settings, catalog: cat.Catalog, job: cat.Job) -> str | None:
+    """The job's talk: one recording, or a room's day recording cut into its talks (then the
+    job names its first talk)."""
+    data = dict(job.meta)
+    day = data.pop("day", None)
+    progress = _progress_recorder(catalog, job.id)
+    if day:
+        starts = day.get("starts_at")
+        found = dayrecording.ingest_day(
+            settings, catalog, Path(job.upload_path), day["room"],
+            dt.datetime.fromisoformat(starts) if starts else None, progress, job.file_name,
+            job.id)
+        return next(iter(found.talks.values()), None)
+    meta = TalkDetails.model_validate(data)
+    result = pipeline.ingest_file(settings, catalog, Path(job.upload_path), meta, progress,
+                                  job.file_name, job.id)
+    return result.talk.id
+
+
 def _ingest_and_index(settings: Settings, catalog: cat.Catalog, job: cat.Job) -> None:
-    meta = TalkDetails.model_validate(job.meta)
-    result = pipeline.ingest_file(settings, catalog, Path(job.upload_path), meta,
-                                  _progress_recorder(catalog, job.id), job.file_name, job.id)
-    jobs.record(catalog, job.id, talk_id=result.talk.id, stage="indexing", progress=0.97)
+    talk_id = _ingest(settings, catalog, job)
+    jobs.record(catalog, job.id, talk_id=talk_id, stage="indexing", progress=0.97)
     stage = "ready"
     try:
         with server.connect(settings) as client:

@@ -19,7 +19,7 @@ from archive.search.client import SearchClient
 from archive.search.outbox import drain_outbox
 from archive.search.query import Filters
 from archive.settings import Settings
-from ingest import media
+from ingest import dayrecording, media
 
 from .. import schemas
 from ..deps import CatalogDep, MaybeStaff, QueueDep, SearchDep, SettingsDep, Staff
@@ -104,7 +104,12 @@ UPLOAD_FORM: dict[str, Any] = {"type": "object", "required": ["file"], "properti
     "description": _field(2500),
     "glossary": _field(100, "Names and terms separated by commas"),
     "published": {"type": "string", "maxLength": 10, "description": "false, 0, no or off: "
-                  "unpublished; anything else: published"}}}
+                  "unpublished; anything else: published"},
+    "room": _field(200, "A room's day recording: cut it into that room's talks of the "
+                   "programme"),
+    "starts_at": {"type": "string", "maxLength": 40, "description": "With room: when the "
+                  "recording started, e.g. 2025-09-18T09:00+02:00 (a local time is taken in "
+                  "the event's time zone; default: the file's creation_time)"}}}
 
 
 @router.post("/api/talks", status_code=202, response_model=Accepted, responses={
@@ -118,10 +123,15 @@ async def upload(request: Request, settings: SettingsDep, catalog: CatalogDep, q
     """Upload a recording (multipart: ``file`` plus metadata); it is queued for transcription."""
     up = await receive(request, settings.data_dir / "uploads", settings.max_upload_mb * 1_000_000)
     assert up.path is not None and up.file_name is not None
+    room = (up.fields.get("room") or [""])[0].strip()
+    day = None
     try:
         meta = form_details(up.fields)
         probe = await run_in_threadpool(media.probe, up.path)
         await run_in_threadpool(media.check_decodable, probe)
+        if room:
+            day = await run_in_threadpool(dayrecording.check_day, catalog, probe, room,
+                                          (up.fields.get("starts_at") or [""])[0])
     except InputError as exc:
         up.path.unlink(missing_ok=True)
         exc.message = exc.message.replace(str(up.path), up.file_name).replace(
@@ -129,7 +139,7 @@ async def upload(request: Request, settings: SettingsDep, catalog: CatalogDep, q
         raise
     try:
         job = await run_in_threadpool(jobs.submit, catalog, queue, up.path, up.file_name, meta,
-                                      talk_id_for(up.sha256))
+                                      None if day else talk_id_for(up.sha256), day)
     except QueueUnavailable:  # a 503 that leaves nothing behind: no job row, no upload
         up.path.unlink(missing_ok=True)
         raise

@@ -88,9 +88,32 @@ def details_of(slot: ProgrammeSlot, event: Event, published: bool) -> TalkDetail
 
 
 def cut_record(recording: str, start: float, end: float, source: str, confidence: float,
-               reviewed: bool) -> dict[str, Any]:
+               reviewed: bool, evidence: list[str] | None = None) -> dict[str, Any]:
+    """A talk's ``cut``; ``evidence``: what placed it, in words staff can check."""
     return {"recording": recording, "start": round(start, 3), "end": round(end, 3),
-            "source": source, "confidence": round(confidence, 3), "reviewed": reviewed}
+            "source": source, "confidence": round(confidence, 3), "reviewed": reviewed,
+            "evidence": list(evidence or [])}
+
+
+def day_view(day: tr.Transcript, row: DayRecording, slots: list[ProgrammeSlot],
+             talks: dict[str, Any]) -> dict[str, Any]:
+    """What staff review a day by: its speech, speakers and slides on one time line, and each
+    slot's proposed cut (``talks``: talk id -> its ``cut``)."""
+    speech: list[tuple[float, float, str | None]] = []
+    for seg in day.segments:
+        if speech and seg.start - speech[-1][1] < 2.5 and seg.speaker == speech[-1][2]:
+            speech[-1] = (speech[-1][0], seg.end, seg.speaker)
+        else:
+            speech.append((seg.start, seg.end, seg.speaker))
+    return {
+        "recording": row.content_hash, "room": row.room, "starts_at": row.starts_at.isoformat(),
+        "duration": row.duration, "name": row.original_name, "has_video": row.has_video,
+        "speech": [{"start": round(a, 2), "end": round(b, 2), "speaker": who}
+                   for a, b, who in speech],
+        "slides": [{"start": s.start, "end": s.end, "text": s.text[:200]} for s in day.slides],
+        "slots": [{"guid": s.guid, "title": s.title, "planned": (s.start - row.starts_at)
+                   .total_seconds(), "duration": s.duration, "status": s.status.value,
+                   "talk_id": s.talk_id, "cut": talks.get(s.talk_id or "")} for s in slots]}
 
 
 def _shift_words(words: list[tr.Word], offset: float) -> list[tr.Word]:
