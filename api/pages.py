@@ -13,8 +13,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from archive import chapters as ch
 from archive import citations, clock, discovery, exports, formats, research, speakers
 from archive import transcript as tr
+from archive.chapters import formats as chapter_formats
+from archive.chapters import youtube
 from archive.errors import InputError, NotFound, SearchUnavailable
 from archive.licences import LICENCES
 from archive.paths import transcript_path
@@ -146,8 +149,9 @@ def _citations(request: Request, talk: Any) -> dict[str, str]:
     return {"talk": citations.text(shown, shown["url"], None, today, lang), "moment": moment}
 
 
-def _media_download(request: Request, talk: Any) -> dict[str, Any]:
-    """The recording as a download: its link, a file name, its kind and size."""
+def _media_download(request: Request, talk: Any, chaptered: bool = False) -> dict[str, Any]:
+    """The recording as a download: its link, a file name, its kind and size; a video with
+    chapters comes with them (``video.mp4``: the same streams, streamed with chapter atoms)."""
     ext = "mp4" if talk.has_video else "m4a"
     try:
         size = Path(talk.media_path).stat().st_size
@@ -157,7 +161,9 @@ def _media_download(request: Request, talk: Any) -> dict[str, Any]:
     if i18n.language(request) == "de":
         mb = mb.replace(".", ",")
     name = "".join(c if c.isalnum() or c in " -_." else "_" for c in talk.title).strip() or talk.id
-    return {"url": f"/api/talks/{talk.id}/media", "name": f"{name}.{ext}",
+    with_chapters = chaptered and talk.has_video
+    return {"url": f"/api/talks/{talk.id}/{'video.mp4' if with_chapters else 'media'}",
+            "name": f"{name}.{ext}", "chapters": with_chapters,
             "kind": "video" if talk.has_video else "audio", "ext": ext.upper(),
             "size": f"{mb} MB" if size else "",
             # a video's sound alone, to listen to like a podcast (streamed: its size is unknown)
@@ -192,6 +198,7 @@ def talk_page(request: Request, talk_id: str) -> Response:
     voices = ([v.to_dict() for v in speakers.speakers_of(request.app.state.settings,
                                                          request.app.state.catalog, talk, transcript)]
               if who else [])
+    chapters = ch.for_talk(transcript)
     return render(request, "talk.html", {
         "talk": shown, "segments": transcript.segments, "start": t,
         "turns": formats.turns(transcript, shown), "voices": voices,
@@ -201,9 +208,10 @@ def talk_page(request: Request, talk_id: str) -> Response:
         "formats": list(formats.FORMATS), "research_formats": list(research.FORMATS),
         "cite": _citations(request, talk), "licences": LICENCES,
         "q": q, "back_url": "/?" + urlencode({"q": q}) if q else "/",
-        "media": _media_download(request, talk),
+        "media": _media_download(request, talk, bool(chapters)),
         "staff": who, "csrf": who.csrf if who else None,
-        "ld": _video_object(request, talk, transcript),
+        "ld": _video_object(request, talk, transcript, chapters),
+        **_chapters(chapters, transcript.duration),
         **_embedding(request, talk),
     })
 
@@ -234,8 +242,20 @@ def embed_page(request: Request, talk_id: str) -> Response:
         "turns": formats.turns(transcript, shown), "talk_url": f"{base}/talks/{talk.id}"})
 
 
-def _video_object(request: Request, talk: Any, transcript: tr.Transcript) -> dict[str, Any]:
-    """schema.org JSON-LD for search engines (a data block: the CSP does not apply to it)."""
+def _video_object(request: Request, talk: Any, transcript: tr.Transcript,
+                  chapters: list[ch.Chapter] | None = None) -> dict[str, Any]:
+    """schema.org JSON-LD for search engines (a data block: the CSP does not apply to it);
+    chapters as its ``hasPart`` clips (Google's "key moments")."""
     base = request.app.state.settings.base_url(str(request.base_url))
-    return discovery.video_object(exports.links(talk.public_dict(), base), transcript.text,
-                                  talk.created_at)
+    shown = exports.links(talk.public_dict(), base)
+    data = discovery.video_object(shown, transcript.text, talk.created_at)
+    if chapters:
+        data["hasPart"] = chapter_formats.clips(chapters, transcript.duration, shown["url"])
+    return data
+
+
+def _chapters(chapters: list[ch.Chapter], duration: float) -> dict[str, Any]:
+    """The chapter list and marks (each with its end), and the text for YouTube or why not."""
+    return {"chapters": [{"start": c.start, "end": end, "title": c.title, "share": end - c.start}
+                         for c, end in ch.spans(chapters, duration)],
+            "youtube": youtube.youtube_text(chapters, duration)}

@@ -123,6 +123,54 @@
     video.addEventListener("seeked", markSlide);
   }
 
+  // chapters: marks along the timeline under the player (each as wide as its chapter, filled as
+  // far as the player is), the current one named under them, and the chapter list; a click plays
+  // from the chapter's start
+  const bar = document.getElementById("chapter-bar");
+  const chapterList = document.getElementById("chapter-list");
+  if (bar) {
+    const marks = Array.from(bar.querySelectorAll(".mark"));
+    const items = chapterList ? Array.from(chapterList.querySelectorAll(".chapter")) : [];
+    const now = document.getElementById("chapter-now");
+    for (const li of bar.querySelectorAll("li")) li.style.flexGrow = li.dataset.share;
+    bar.hidden = false;
+    let shownChapter = -2;
+    const markChapter = () => {
+      const t = video.currentTime;
+      let current = -1;
+      marks.forEach((m, i) => {
+        const from = parseFloat(m.dataset.t);
+        const to = parseFloat(m.dataset.end);
+        if (from <= t + 0.05) current = i;
+        const part = Math.min(1, Math.max(0, (t - from) / Math.max(to - from, 0.001)));
+        m.firstElementChild.style.transform = `scaleX(${part})`;
+      });
+      if (current === shownChapter) return;
+      shownChapter = current;
+      [marks, items].forEach((list) => list.forEach((el, i) => {
+        if (i === current) el.setAttribute("aria-current", "true"); else el.removeAttribute("aria-current");
+      }));
+      const n = now.querySelector(".n");
+      n.textContent = current >= 0 ? n.dataset.of.replace("{n}", String(current + 1)).replace("{count}", n.dataset.count) + ":" : "";
+      now.querySelector(".name").textContent = current >= 0 ? marks[current].title : "";
+    };
+    const onClick = (event) => {
+      const target = event.target.closest("[data-t]");
+      if (target) seek(parseFloat(target.dataset.t), true);
+    };
+    bar.addEventListener("click", onClick);
+    if (chapterList) chapterList.addEventListener("click", onClick);
+    video.addEventListener("timeupdate", markChapter);
+    video.addEventListener("seeked", markChapter);
+    markChapter();
+  }
+  const copyChapters = document.getElementById("copy-chapters");
+  if (copyChapters) copyChapters.addEventListener("click", async () => {
+    if (await copyText(document.getElementById("chapter-text"))) {
+      document.getElementById("chapters-state").textContent = texts.chapters_text_copied;
+    }
+  });
+
   // copy an element's text; where the clipboard is refused, select it for the reader to copy
   async function copyText(element) {
     try {
