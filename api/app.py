@@ -16,7 +16,7 @@ from archive.queue import Queue
 from archive.search import server
 from archive.settings import Settings
 
-from . import admin, errors, pages, signin
+from . import admin, errors, event_pages, pages, signin
 from .headers import SecurityHeaders
 from .routes import ROUTERS
 
@@ -52,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(event_pages.router)
     app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=str(pages.WEB / "static")), name="static")
     app.add_middleware(SecurityHeaders, embed_ancestors=settings.embed_ancestors)

@@ -7,17 +7,18 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from archive.details import SOME_TEXT, TEXT
-from archive.programme import model, views
+from archive.programme import listing, model, schedule_export, views
 from archive.programme.apply import import_programme
 from archive.programme.edit import edit_slot
 from archive.programme.read import MAX_BYTES, read_programme
 
 from .. import schemas
-from ..deps import CatalogDep, SettingsDep, Staff
+from ..deps import CatalogDep, SettingsDep, Staff, staff
 from ..uploads import receive
 
 router = APIRouter()
@@ -99,9 +100,29 @@ def list_events(catalog: CatalogDep) -> list[dict[str, Any]]:
 
 
 @router.get("/api/events/{slug}", response_model=EventDetail, responses=schemas.ERRORS)
-def get_event(catalog: CatalogDep, slug: str) -> dict[str, Any]:
-    """An event with its days, rooms and slots in programme order."""
-    return views.event_detail(catalog, slug)
+def get_event(request: Request, catalog: CatalogDep, slug: str) -> dict[str, Any]:
+    """An event with its days, rooms and slots in programme order. Without a staff token a
+    slot names only a published talk; one cut into a talk not published reads ``missing``."""
+    event = views.event_detail(catalog, slug)
+    if staff(request) is None:
+        public = catalog.public_ids([s["talk_id"] for s in event["slots"] if s["talk_id"]])
+        event["slots"] = [listing.public_slot(s, public) for s in event["slots"]]
+    return event
+
+
+@router.get("/api/events/{slug}/schedule.xml", responses={
+    **schemas.ERRORS, 200: {"content": {"application/xml": {}},
+                            "description": "frab/pretalx schedule.xml"}})
+def schedule_xml(request: Request, settings: SettingsDep, catalog: CatalogDep, slug: str
+                 ) -> Response:
+    """The event's programme as frab/pretalx ``schedule.xml`` (valid against its XSD), with
+    links to the published recordings; importing it again changes nothing."""
+    body = schedule_export.schedule_xml(catalog, slug, settings.base_url(str(request.base_url)))
+    headers = {"Cache-Control": "public, max-age=300",
+               "Content-Disposition": f'inline; filename="{slug}-schedule.xml"'}
+    if not settings.public_url:
+        headers["Vary"] = "Host"
+    return Response(body, media_type="application/xml; charset=utf-8", headers=headers)
 
 
 IMPORT_FORM: dict[str, Any] = {"type": "object", "required": ["file"], "properties": {

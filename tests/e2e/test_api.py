@@ -184,6 +184,7 @@ BAD_REQUESTS = [
     ("POST", "/api/talks", {}, 401),
     ("PATCH", "/api/talks/{id}", {}, 401),
     ("GET", "/api/events/nope", {}, 404),
+    ("GET", "/api/events/nope/schedule.xml", {}, 404),
     ("POST", "/api/events/import", {}, 401),
     ("PATCH", "/api/events/nope/slots/nope", {}, 401),
     ("DELETE", "/api/talks/{id}", {}, 401),
