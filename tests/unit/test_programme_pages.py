@@ -118,7 +118,7 @@ def test_the_programme_in_order_with_talks_and_statuses(tmp_path: Path) -> None:
     assert [s.get("data-guid") for s in slots] == [KEYNOTE, BUS, PODIUM, RATHAUS]
     keynote, bus, podium, rathaus = slots
     # the event's time zone: stored as 07:30 UTC, shown as 09:30 in Europe/Berlin
-    assert texts(keynote, ".//p[@class='slot-time']") == ["09:30– bis 10:15"]
+    assert texts(keynote, ".//p[@class='slot-time']") == ["09:30–10:15"]
     assert keynote.xpath(".//h3/a/@href") == ["/talks/keynote"]
     assert keynote.xpath(".//span[@class='persons']/a/@href") == ["/speakers/anna-becker",
                                                                   "/speakers/jonas-weber"]
