@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -58,6 +60,16 @@ class Licence(BaseModel):
     url: str | None
 
 
+class Cut(BaseModel):
+    recording: str = Field(description="sha256 of the day recording")
+    start: float = Field(description="In point, seconds of the day recording")
+    end: float = Field(description="Out point, seconds of the day recording")
+    source: Literal["programme", "detected", "staff"]
+    confidence: float = Field(ge=0, le=1)
+    reviewed: bool
+    evidence: list[str] = Field(default_factory=list, description="What placed the cut")
+
+
 class Talk(BaseModel):
     id: str
     title: str
@@ -80,6 +92,8 @@ class Talk(BaseModel):
     poster_url: str | None
     captions_url: str
     url: str
+    cut: Cut | None = Field(None, description="Where the talk lies in its room's day recording, "
+                            "when it was cut out of one")
 
 
 class TalkList(BaseModel):

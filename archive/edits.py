@@ -17,6 +17,7 @@ from .catalog import TALK_LOCK
 from .clock import now, now_iso
 from .errors import InputError, NotFound
 from .paths import slides_dir, transcript_path
+from .programme import cuts
 from .search.outbox import queue_change
 from .settings import Settings
 
@@ -107,6 +108,7 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
         if talk is None and not job_rows:
             cat.find_talk(s, talk_id)  # the one NotFound
         files = [Path(j.upload_path) for j in job_rows if j.upload_path]
+        cut = dict(talk.cut) if talk is not None and talk.cut else None
         if talk is not None:
             files += [Path(p) for p in (talk.original_path, talk.media_path, talk.poster_path) if p]
             if talk.published:  # for harvesters: the id and when, nothing more; a talk never
@@ -118,6 +120,8 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
         s.query(cat.VoiceSample).filter_by(talk_id=talk_id).delete()  # the voice goes too
         queue_change(s, talk_id, cat.OutboxAction.DELETE)
     catalog.scrub()
+    if cut is not None:
+        _forget_in_day(settings, cut)
     removed = [f for f in dict.fromkeys(files) if _unlink(f)]
     for work in (settings.work_dir / talk_id, settings.work_dir / f"{talk_id}-rediarize",
                  slides_dir(settings, talk_id)):
@@ -125,6 +129,15 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
             shutil.rmtree(work, ignore_errors=True)
             removed.append(work)
     return removed
+
+
+def _forget_in_day(settings: Settings, cut: dict[str, Any]) -> None:
+    """A talk cut out of a day recording: its words leave the day's transcript too, so moving
+    another cut cannot bring them back. (The day recording's file itself stays, staff only.)"""
+    path = transcript_path(settings, cuts.day_transcript_id(str(cut["recording"])))
+    if path.is_file():
+        day = tr.load(path)
+        tr.save(cuts.without(day, [(float(cut["start"]), float(cut["end"]))]), path)
 
 
 def _unlink(path: Path) -> bool:

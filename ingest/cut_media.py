@@ -71,7 +71,7 @@ def cut(media: Probe, start: float, end: float, out: Path, copy: bool) -> Path:
          "-c:a", "aac", "-b:a", "128k"] if media.has_video else ["-c:a", "aac", "-b:a", "128k"])
     args = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", f"{start:.3f}", *SAFE_ARGS,
             "-i", f"file:{media.path}", "-t", f"{end - start:.3f}", "-map", "0:v:0?",
-            "-map", "0:a:0", *codecs, "-avoid_negative_ts", "make_zero",
+            "-map", "0:a:0", *codecs, "-avoid_negative_ts", "auto",
             "-movflags", "+faststart", "-f", "mp4", str(tmp)]
     try:
         _timed(args, _limit(end - start, 0.2 if copy else 5.0), media.path.name)

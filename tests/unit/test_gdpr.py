@@ -162,3 +162,25 @@ def test_a_running_job_of_a_deleted_talk_stores_nothing(
         edits.delete(settings, catalog, talk_id)
     assert jobs.recent(catalog) == []
     catalog.dispose()
+
+
+def test_deleting_a_cut_talk_takes_its_words_out_of_the_day(tmp_path: Path,
+                                                           catalog_url: str | None) -> None:
+    """The day's transcript (kept to move cuts) keeps nothing of a deleted cut talk."""
+    from archive.programme import cuts
+
+    with app_with(tmp_path, FakeSearch()) as (client, catalog, token):
+        settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+        recording = "ab" * 32
+        day_id = cuts.day_transcript_id(recording)
+        save_transcript(settings, day_id, ["Guten Morgen allerseits", MARKER + " spricht",
+                                           "Danke sehr"])  # sentences at 0, 3 and 6 s
+        add_talk(catalog, tmp_path, "c1")
+        with catalog.session() as s:
+            talk = s.get(cat.Talk, "c1")
+            assert talk is not None
+            talk.cut = cuts.cut_record(recording, 2.5, 5.5, "detected", 0.9, reviewed=False)
+        edits.delete(settings, catalog, "c1")
+        day = tr.load(settings.transcripts_dir / f"{day_id}.json")
+        assert [s.text for s in day.segments] == ["Guten Morgen allerseits", "Danke sehr"]
+        assert MARKER.split()[0] not in day.text
