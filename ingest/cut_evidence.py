@@ -71,9 +71,11 @@ def pause_score(gap: float) -> float:
 
 
 def gaps(units: list[Stretch], duration: float) -> tuple[list[float], list[float]]:
-    """The pause before and after each stretch (the recording's ends count as pauses)."""
-    before = [u.start - (units[i - 1].end if i else 0.0) for i, u in enumerate(units)]
-    after = [(units[i + 1].start if i + 1 < len(units) else duration) - u.end
+    """The pause before and after each stretch; the recording's start and end count as clear
+    pauses (nothing is said beyond them)."""
+    before = [u.start - units[i - 1].end if i else max(u.start, CLEAR_GAP)
+              for i, u in enumerate(units)]
+    after = [units[i + 1].start - u.end if i + 1 < len(units) else max(duration - u.end, CLEAR_GAP)
              for i, u in enumerate(units)]
     return before, after
 

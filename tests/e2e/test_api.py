@@ -195,6 +195,10 @@ BAD_REQUESTS = [
     ("DELETE", "/api/jobs/nope", {}, 401),
     ("GET", "/api/talks/{id}/speakers", {}, 401),
     ("PATCH", "/api/talks/{id}/speakers", {}, 401),
+    ("PATCH", "/api/talks/{id}/cut", {}, 401),
+    ("GET", "/api/recordings", {}, 401),
+    ("GET", "/api/recordings/nope", {}, 401),
+    ("GET", "/api/recordings/nope/media", {}, 401),
 ]
 STAFF_BAD_REQUESTS = [
     ("GET", "/api/jobs/nope", {}, None, 404),
@@ -215,6 +219,11 @@ STAFF_BAD_REQUESTS = [
     ("PUT", "/api/talks/{id}/chapters", {}, {"chapters": [{"start": 99999, "title": "x"}]}, 422),
     ("PUT", "/api/talks/nope/chapters", {}, {"chapters": []}, 404),
     ("DELETE", "/api/talks/nope/chapters", {}, None, 404),
+    ("PATCH", "/api/talks/{id}/cut", {}, {"start": 0, "end": 5}, 400),  # not cut from a day
+    ("PATCH", "/api/talks/{id}/cut", {}, {"start": "bald", "end": 5}, 400),
+    ("PATCH", "/api/talks/nope/cut", {}, {"start": 0, "end": 5}, 404),
+    ("GET", "/api/recordings/nope", {}, None, 404),
+    ("GET", "/api/recordings/nope/media", {}, None, 404),
 ]
 
 
@@ -264,5 +273,6 @@ def test_openapi_has_schemas(served: Served) -> None:
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for path, operations in spec["paths"].items():
         for method, op in operations.items():
-            staff_only = method != "get" or path.startswith("/api/jobs") or path.endswith("/speakers")
+            staff_only = (method != "get" or path.startswith(("/api/jobs", "/api/recordings"))
+                          or path.endswith("/speakers"))
             assert bool(op.get("security")) == staff_only, (method, path)
