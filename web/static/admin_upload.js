@@ -2,6 +2,8 @@
 // prefilled from its name; the details below apply to all of them. Files go up one after the
 // other with a progress bar each; a file the server refuses keeps its row and everything typed,
 // and the form is cleared once every file was accepted. Processing is followed in admin.js.
+// A room's day recording (one file only) is sent with its room and start, to be cut along the
+// programme (admin_days.js shows the cuts).
 (() => {
   "use strict";
   const { texts, csrf, describeError, showFailure, follow } = window.talkarchiveAdmin;
@@ -15,6 +17,10 @@
   const button = document.getElementById("upload-button");
   const message = document.getElementById("upload-message");
   const uploads = document.getElementById("uploads");
+  const dayPart = document.getElementById("day-part");
+  const dayRoom = document.getElementById("day-room");
+  const dayStart = document.getElementById("day-starts-at");
+  const daySingle = document.getElementById("day-single");
   const lang = document.documentElement.lang || "de";
   let entries = [];
 
@@ -39,6 +45,7 @@
     entries = entries.filter((e) => e !== entry);
     entry.row.remove();
     box.hidden = entries.length === 0;
+    checkDay();
     const next = entries[Math.min(at, entries.length - 1)];
     if (next) next.title.focus(); else input.focus();
   }
@@ -70,7 +77,16 @@
     }
     box.hidden = entries.length === 0;
     message.textContent = "";
+    checkDay();
   }
+
+  // a day recording is one file: with a room given, a second file is refused before sending
+  function dayWanted() { return dayRoom.value.trim() !== ""; }
+  function checkDay() {
+    daySingle.hidden = !(dayWanted() && entries.length > 1);
+    return daySingle.hidden;
+  }
+  dayRoom.addEventListener("input", checkDay);
 
   input.addEventListener("change", () => { addFiles(Array.from(input.files)); input.value = ""; });
   for (const type of ["dragenter", "dragover"]) {
@@ -113,7 +129,7 @@
       const ui = uploadRow(entry.title.value.trim() || entry.file.name);
       const data = new FormData();
       data.append("file", entry.file, entry.file.name);
-      if (entry.title.value.trim()) data.append("title", entry.title.value.trim());
+      if (entry.title.value.trim() && !dayWanted()) data.append("title", entry.title.value.trim());
       for (const [name, value] of details) data.append(name, value);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/talks");
@@ -149,6 +165,11 @@
       if (el.value.trim()) details.push([el.name, el.value.trim()]);
     }
     details.push(["published", publishNow.checked ? "true" : "false"]);
+    if (dayWanted()) {
+      details.push(["room", dayRoom.value.trim()]);
+      // datetime-local: a local time without zone, which the server takes in the event's
+      if (dayStart.value) details.push(["starts_at", dayStart.value]);
+    }
     return details;
   }
 
@@ -158,17 +179,27 @@
       for (const option of select.options) option.selected = option.defaultSelected;
     }
     publishNow.checked = publishNow.defaultChecked;
+    dayRoom.value = "";
+    dayStart.value = "";
+    checkDay();
   }
 
   function setBusy(busy) {
     button.disabled = busy;
     shared.disabled = busy;
+    dayPart.disabled = busy;
     for (const entry of entries) entry.title.readOnly = busy;
   }
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!entries.length) { message.textContent = texts.no_files_chosen; input.focus(); return; }
+    if (!checkDay()) {
+      message.dataset.kind = "error";
+      message.textContent = texts.day_single_file;
+      dayRoom.focus();
+      return;
+    }
     const batch = entries.slice();
     const details = sharedDetails();
     setBusy(true);
