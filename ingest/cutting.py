@@ -278,20 +278,45 @@ def cut_points(e: _Evidence, run: tuple[int, int], slides: list[Slide], title: s
     return round(start, 3), round(end, 3)
 
 
+MARGIN_SLOTS = 2  # slots on either side that the next best placement may rearrange
+
+
+def margin(segments: list[Segment], slides: list[Slide], slots: list[PlannedSlot],
+           duration: float, e: _Evidence, runs: list[tuple[int, int] | None], j: int) -> float:
+    """How much worse the best way is that starts slot ``j`` elsewhere: solved again with that
+    start forbidden, over slot ``j``'s neighbourhood only (the talks placed around it stay), so a
+    long day costs time in proportion to its slots (6 h: 911 s over the whole day before)."""
+    lo, hi = max(0, j - MARGIN_SLOTS), min(len(slots), j + MARGIN_SLOTS + 1)
+    left = [r for r in runs[:lo] if r is not None]
+    right = [r for r in runs[hi:] if r is not None]
+    t0 = e.units[left[-1][1]].end if left else -1.0
+    t1 = e.units[right[0][0]].start if right else duration + 1.0
+    inside = [s for s in segments if s.start > t0 and s.end < t1]
+    sub = gather(inside, slides, slots[lo:hi], duration)
+    run = runs[j]
+    assert run is not None
+    first = e.units[run[0]].start
+    at = next((k for k, u in enumerate(sub.units) if abs(u.start - first) < 1e-6), None)
+    if at is None:
+        return 0.0
+    best = solve(sub, slots[lo:hi])[1]
+    return solve(sub, slots[lo:hi], ban=(j - lo, at))[1] - best
+
+
 def place(segments: list[Segment], slides: list[Slide], slots: list[PlannedSlot],
           duration: float) -> list[Placement]:
     """Each slot's cut (or that it is missing), in programme order."""
     slots = sorted(slots, key=lambda s: s.offset)
     e = gather(segments, slides, slots, duration)
-    runs, best = solve(e, slots) if e.units else ([None] * len(slots), 0.0)
+    runs: list[tuple[int, int] | None] = solve(e, slots)[0] if e.units else [None] * len(slots)
     out: list[Placement] = []
     delay_before: float | None = None
     for j, run in enumerate(runs):
         if run is None:
             out.append(Placement(slots[j].guid, Placed.MISSING))
             continue
-        margin = solve(e, slots, ban=(j, run[0]))[1] - best
-        score, reasons = confidence(e, slots, j, run, delay_before, margin)
+        clear = margin(segments, slides, slots, duration, e, runs, j)
+        score, reasons = confidence(e, slots, j, run, delay_before, clear)
         delay_before = e.units[run[0]].start - slots[j].offset
         start, end = cut_points(e, run, slides, slots[j].title, duration)
         status = Placed.CUT if score >= REVIEW_BELOW else Placed.NEEDS_REVIEW

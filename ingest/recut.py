@@ -41,12 +41,19 @@ def snap(day: tr.Transcript, start: float, end: float) -> tuple[float, float]:
     return round(start, 3), round(end, 3)
 
 
+class BadCut(InputError):
+    """Points the schema allows but the day recording cannot: outside it, or too short."""
+
+    code = "bad_cut"
+    status = 422
+
+
 def check_points(start: float, end: float, duration: float) -> None:
     if not (0 <= start < end <= duration + 0.001):
-        raise InputError(f"a cut needs 0 ≤ start < end ≤ {duration:.3f} (the day recording's "
+        raise BadCut(f"a cut needs 0 ≤ start < end ≤ {duration:.3f} (the day recording's "
                          f"length); got start {start}, end {end}")
     if end - start < MIN_SECONDS:
-        raise InputError(f"a cut must be at least {MIN_SECONDS:.0f} s long")
+        raise BadCut(f"a cut must be at least {MIN_SECONDS:.0f} s long")
 
 
 def _load(settings: Settings, catalog: cat.Catalog, talk_id: str

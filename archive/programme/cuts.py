@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from .. import licences
 from .. import transcript as tr
+from ..chapters.model import Chapter
 from ..clock import now_iso
 from ..details import TalkDetails
-from ..errors import InputError
+from ..errors import Conflict, InputError
 from .tables import DayRecording, Event, ProgrammeSlot
 
 # A recording may start this long before its room's first slot, or run this long after the last.
@@ -182,7 +183,22 @@ def recut_transcript(day: tr.Transcript, talk: tr.Transcript, old: tuple[float, 
         history=[*talk.history, {"at": now_iso(), "who": who, "recording": recording,
                                  "start": round(start, 3), "end": round(end, 3)}],
         voices={k: v for k, v in voices.items() if k in used},
-        slides=_slides(day.slides, start, end), chapters=talk.chapters)
+        slides=_slides(day.slides, start, end), chapters=_moved(talk.chapters, old[0] - start,
+                                                                end - start))
+
+
+def _moved(chapters: list[Chapter] | None, shift: float, duration: float) -> list[Chapter] | None:
+    """Stored chapters follow the talk's new second 0; those now outside it are dropped (the
+    first one that starts before the new start begins at 0)."""
+    if chapters is None:
+        return None
+    moved = sorted((replace(c, start=round(c.start + shift, 3)) for c in chapters),
+                   key=lambda c: c.start)
+    inside = [c for c in moved if 0 <= c.start < duration]
+    before = [c for c in moved if c.start < 0]
+    if before and not any(c.start == 0 for c in inside):
+        inside.insert(0, replace(before[-1], start=0.0))
+    return inside
 
 
 def without(day: tr.Transcript, stretches: list[tuple[float, float]]) -> tr.Transcript:
@@ -207,8 +223,8 @@ def day_transcript_id(recording: str) -> str:
 
 def recording_of(session: Session, talk_cut: dict[str, Any] | None) -> DayRecording:
     if not talk_cut:
-        raise InputError("this talk was not cut out of a day recording", code="not_cut")
+        raise Conflict("this talk was not cut out of a day recording", code="not_cut")
     found = session.get(DayRecording, talk_cut["recording"])
     if found is None:
-        raise InputError("the day recording of this talk is no longer kept", code="not_cut")
+        raise Conflict("the day recording of this talk is no longer kept", code="not_cut")
     return found

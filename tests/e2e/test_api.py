@@ -219,7 +219,7 @@ STAFF_BAD_REQUESTS = [
     ("PUT", "/api/talks/{id}/chapters", {}, {"chapters": [{"start": 99999, "title": "x"}]}, 422),
     ("PUT", "/api/talks/nope/chapters", {}, {"chapters": []}, 404),
     ("DELETE", "/api/talks/nope/chapters", {}, None, 404),
-    ("PATCH", "/api/talks/{id}/cut", {}, {"start": 0, "end": 5}, 400),  # not cut from a day
+    ("PATCH", "/api/talks/{id}/cut", {}, {"start": 0, "end": 5}, 409),  # not cut from a day
     ("PATCH", "/api/talks/{id}/cut", {}, {"start": "bald", "end": 5}, 400),
     ("PATCH", "/api/talks/nope/cut", {}, {"start": 0, "end": 5}, 404),
     ("GET", "/api/recordings/nope", {}, None, 404),

@@ -79,4 +79,4 @@ def test_staff_move_a_cut_and_the_talk_follows(conference_day: Day) -> None:
     assert moved["start"] <= later + 0.001  # a keyframe before it, or exactly there
     bad = httpx.patch(f"{day.url}/api/talks/{talk_id}/cut", headers=auth,
                       json={"start": 50.0, "end": 10.0})
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_input"
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "bad_cut"
