@@ -15,6 +15,7 @@ import os
 import re
 import time
 import wave
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -56,12 +57,17 @@ class Engine(Protocol):
     compute_type: str
 
     def transcribe_chunk(
-        self, audio: np.ndarray, options: TranscribeOptions, progress: Progress
+        self, audio: np.ndarray, options: TranscribeOptions, progress: Progress,
+        drops: Counter[str] | None = None,
     ) -> list[Word]: ...
 
 
 # Faster than anyone speaks: fast German speakers reach about 5 words a second.
 MAX_WORDS_PER_SECOND = 8.0
+# A too-fast segment is dropped only with a second signal: the model was unsure of its words
+# (mean word probability below this), or they repeat the prompt or an earlier sentence.
+UNSURE_PROBABILITY = 0.5
+REPEATED_SHARE = 0.5  # of the segment's word trigrams heard before
 
 
 def _is_hallucination(text: str) -> bool:
@@ -77,6 +83,43 @@ def _too_fast(words: list[Word]) -> bool:
     return len(words) > MAX_WORDS_PER_SECOND * max(words[-1].end - words[0].start, 0.1)
 
 
+def _plain(text: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", text.lower()).split()
+
+
+def _trigrams(plain: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(plain[i : i + 3]) for i in range(len(plain) - 2)}
+
+
+class SegmentFilter:
+    """Which of a chunk's segments are kept, counting what is dropped and why (``drops``:
+    ``hallucination``, ``too_fast``, and ``too_fast_kept`` for segments only the speed rule
+    flagged). A segment faster than anyone speaks can be real speech whose word times the
+    aligner squeezed, so speed alone never drops it: it also needs the model unsure of its
+    words, or words that repeat the prompt or a sentence kept before in this chunk."""
+
+    def __init__(self, prompt: str | None, drops: Counter[str] | None = None) -> None:
+        self.heard = _trigrams(_plain(prompt or ""))
+        self.drops: Counter[str] = drops if drops is not None else Counter()
+
+    def keep(self, text: str, words: list[Word]) -> bool:
+        if _is_hallucination(text):
+            self.drops["hallucination"] += 1
+            return False
+        said = _trigrams(_plain(" ".join(w.word for w in words)))
+        if _too_fast(words):
+            probabilities = [w.probability for w in words if w.probability is not None]
+            unsure = bool(probabilities) and (
+                sum(probabilities) / len(probabilities) < UNSURE_PROBABILITY)
+            repeated = bool(said) and len(said & self.heard) >= REPEATED_SHARE * len(said)
+            if unsure or repeated:
+                self.drops["too_fast"] += 1
+                return False
+            self.drops["too_fast_kept"] += 1
+        self.heard |= said
+        return True
+
+
 class FasterWhisperEngine:
     name = "faster-whisper"
 
@@ -89,7 +132,8 @@ class FasterWhisperEngine:
         )
 
     def transcribe_chunk(
-        self, audio: np.ndarray, options: TranscribeOptions, progress: Progress
+        self, audio: np.ndarray, options: TranscribeOptions, progress: Progress,
+        drops: Counter[str] | None = None,
     ) -> list[Word]:
         from faster_whisper import BatchedInferencePipeline
 
@@ -102,16 +146,17 @@ class FasterWhisperEngine:
             initial_prompt=options.initial_prompt,
         )
         if options.batch_size > 0:
-            pipeline = BatchedInferencePipeline(self.model)
+            pipeline = BatchedInferencePipeline(self.model)  # the prompt in every window
             segments, _ = pipeline.transcribe(audio, batch_size=options.batch_size, **kwargs)
         else:
             segments, _ = self.model.transcribe(audio, **kwargs)
+        kept = SegmentFilter(options.initial_prompt, drops)
         words: list[Word] = []
         for seg in segments:
             progress(seg.end)
             said = [Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
                     for w in seg.words or []]
-            if not _is_hallucination(seg.text) and not _too_fast(said):
+            if kept.keep(seg.text, said):
                 words.extend(said)
         return words
 
@@ -135,7 +180,8 @@ class OpenAIWhisperEngine:
             self.model = whisper.load_model(files.name, device=device)
 
     def transcribe_chunk(
-        self, audio: np.ndarray, options: TranscribeOptions, progress: Progress
+        self, audio: np.ndarray, options: TranscribeOptions, progress: Progress,
+        drops: Counter[str] | None = None,
     ) -> list[Word]:
         from faster_whisper.vad import SpeechTimestampsMap, VadOptions, get_speech_timestamps
 
@@ -157,6 +203,7 @@ class OpenAIWhisperEngine:
             initial_prompt=options.initial_prompt,
             verbose=None,
         )
+        kept = SegmentFilter(options.initial_prompt, drops)
         words: list[Word] = []
         for seg in result["segments"]:
             said: list[Word] = []
@@ -168,7 +215,7 @@ class OpenAIWhisperEngine:
                     end = mapping.get_original_time(end, idx, is_end=True)
                 said.append(Word(round(start, 3), round(end, 3), w["word"],
                                  round(float(w["probability"]), 4)))
-            if not _is_hallucination(seg["text"]) and not _too_fast(said):
+            if kept.keep(seg["text"], said):
                 words.extend(said)
             progress(words[-1].end if words else 0.0)
         return words
@@ -252,17 +299,33 @@ def transcribe_wav(
     options: TranscribeOptions,
     chunk_seconds: float,
     progress: Progress | None = None,
+    options_at: Callable[[float], TranscribeOptions] | None = None,
 ) -> EngineResult:
-    """Run the engine over the whole recording and cut the words into sentence segments."""
+    """Run the engine over the whole recording and cut the words into sentence segments.
+
+    ``options_at(offset)``, where given, gives the options of the chunk that starts ``offset``
+    seconds into the recording (a day recording: each talk's part its own prompt); ``options``
+    stay the base recorded in the provenance, with each part's differences under ``parts``
+    (``[{"from": seconds, "initial_prompt": ...}]``, a part only where they change). The
+    provenance's options also count the segments the engines dropped (``dropped``,
+    :class:`SegmentFilter`)."""
     started = time.perf_counter()
     words: list[Word] = []
     report: Progress = progress or _no_progress
+    drops: Counter[str] = Counter({"hallucination": 0, "too_fast": 0, "too_fast_kept": 0})
+    base = asdict(options)
+    parts: list[dict[str, Any]] = []
     for offset, audio in read_chunks(wav_path, chunk_seconds):
 
         def shifted(t: float, o: float = offset) -> None:
             report(o + t)
 
-        chunk_words = engine.transcribe_chunk(audio, options, shifted)
+        chunk_options = options_at(offset) if options_at is not None else options
+        if options_at is not None:
+            differs = {k: v for k, v in asdict(chunk_options).items() if v != base[k]}
+            if not parts or {k: v for k, v in parts[-1].items() if k != "from"} != differs:
+                parts.append({"from": round(offset, 3), **differs})
+        chunk_words = engine.transcribe_chunk(audio, chunk_options, shifted, drops)
         words.extend(
             Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word, w.probability)
             for w in chunk_words
@@ -270,39 +333,114 @@ def transcribe_wav(
         report(offset + len(audio) / SAMPLE_RATE)
         release_memory()
     report(duration)
+    recorded: dict[str, Any] = {**base, "dropped": dict(drops)}
+    if options_at is not None:
+        recorded["parts"] = parts
     provenance = Provenance(
         engine=engine.name,
         model=engine.files.name,
         model_sha256=engine.files.sha256,
         device=engine.device,
         compute_type=engine.compute_type,
-        options=asdict(options),
+        options=recorded,
         seconds=round(time.perf_counter() - started, 3),
     )
     return EngineResult(split_sentences(words), provenance)
 
 
-def prompt_for(title: str | None, glossary: list[str] | None) -> str | None:
+# Whisper reads at most n_text_ctx // 2 - 1 = 223 prompt tokens; both engines keep the last
+# ones, so a longer prompt would lose its start: the title.
+PROMPT_TOKENS = 223
+# The batched pipeline puts the prompt into every 30 s window; its terms stop at this many tokens
+# (measured: bench/prompt_windows.py, docstring of options_for).
+BATCHED_PROMPT_TOKENS = 48
+TokenCount = Callable[[str], int]
+
+
+def _rough_tokens(text: str) -> int:
+    """Where the model has no tokenizer.json here (a size fetched by name): at most a token a
+    byte, a safe overestimate for German."""
+    return len(text.encode())
+
+
+@functools.lru_cache(maxsize=4)
+def token_counter(directory: Path) -> TokenCount:
+    """Counts the model's tokens of a prompt as the engines feed it (with its leading space),
+    by the tokenizer.json that faster-whisper loads from the model folder."""
+    path = directory / "tokenizer.json"
+    if not path.is_file():
+        return _rough_tokens
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    return lambda text: len(tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids)
+
+
+def title_from_name(name: str | None) -> str | None:
+    """A file's name as a title for the prompt: no folder or extension, underscores and dashes as
+    spaces; None where no letter is left."""
+    if not name:
+        return None
+    title = " ".join(re.sub(r"[_\-–]+", " ", Path(name).stem).split())
+    return title if any(c.isalpha() for c in title) else None
+
+
+def _as_sentence(title: str) -> str:
+    title = title.strip()
+    return title if title.endswith(("?", "!", ":", "…")) else f"{title.rstrip('.')}."
+
+
+def prompt_for(title: str | None, glossary: list[str] | None,
+               count: TokenCount = _rough_tokens, budget: int = PROMPT_TOKENS) -> str | None:
     """The initial prompt for a talk with a glossary: its title as a sentence, then the terms.
 
     Whisper reads the prompt as text said just before, so it copies its style: a bare comma list
     made the base model answer in comma lists ("In Olpe, Missen, Kleine, Sensoren"). The same list
     as faster-whisper ``hotwords`` goes into every window and did that on every window; on a 20 s
     talk it looped one word. Title plus terms, prompt only, kept the names: 7 of 7 on
-    bench/glossary.py, and the demo talks' WER fell (bench/demo_quality.py)."""
+    bench/glossary.py, and the demo talks' WER fell (bench/demo_quality.py).
+
+    A title ending in "?", "!", ":" or "…" keeps its mark. Terms are left off from the end until
+    the prompt fits ``budget`` tokens (``count``, :func:`token_counter`), never the title: a
+    title over the budget is the whole prompt, and only one over Whisper's own limit
+    (:data:`PROMPT_TOKENS`) loses words from its end, where the engines would cut its start."""
     if not glossary:
         return None
-    terms = ", ".join(glossary)
-    return f"{title.rstrip('.')}. {terms}." if title else f"{terms}."
+    lead = _as_sentence(title) if title and title.strip() else ""
+    words = lead.split()
+    while len(words) > 1 and count(" ".join(words)) > PROMPT_TOKENS:
+        words.pop()
+    lead = " ".join(words)
+
+    def joined(n: int) -> str:
+        terms = ", ".join(t.strip() for t in glossary[:n] if t.strip())
+        return " ".join(p for p in (lead, f"{terms}." if terms else "") if p)
+
+    low, high = 0, len(glossary)  # the most terms that fit: appending a term never saves tokens
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count(joined(middle)) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return joined(low) or None
 
 
 def options_for(settings: Settings, language: str | None, duration: float,
-                glossary: list[str] | None = None, title: str | None = None) -> TranscribeOptions:
-    models.resolve(settings)  # fail before any work when the model is not installed
+                glossary: list[str] | None = None, title: str | None = None,
+                name: str | None = None) -> TranscribeOptions:
+    """The engine's options for a recording; ``name`` (the file's name as its owner gave it)
+    titles the prompt where the talk has no title."""
+    files = models.resolve(settings)  # fail before any work when the model is not installed
     batched = settings.engine == "faster-whisper" and duration >= settings.batch_min_seconds
+    prompt = None
+    if glossary:
+        prompt = prompt_for(title or title_from_name(name), glossary,
+                            token_counter(files.directory),
+                            BATCHED_PROMPT_TOKENS if batched else PROMPT_TOKENS)
     return TranscribeOptions(
         language=language or settings.language,
         beam_size=settings.beam_size,
         batch_size=settings.batch_size if batched else 0,
-        initial_prompt=prompt_for(title, glossary),
+        initial_prompt=prompt,
     )

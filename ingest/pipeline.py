@@ -185,7 +185,7 @@ def ingest_file(
     talk_id = talk_id_for(content_hash)
     language = meta.language or settings.language
     options = engines.options_for(settings, language, probe.duration, meta.glossary,
-                                  meta.title)
+                                  meta.title, name=original_name)
     work = settings.work_dir / talk_id
     work.mkdir(parents=True, exist_ok=True)
     stored = _Stored()

@@ -3,6 +3,8 @@ drop as made up (no model is loaded here)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archive.settings import Settings
@@ -19,8 +21,10 @@ def test_prompt_is_the_title_then_the_terms() -> None:
     assert engines.prompt_for("Ein Titel", None) is None
 
 
-def test_options_carry_the_prompt_and_no_hotwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engines.models, "resolve", lambda settings: None)
+def test_options_carry_the_prompt_and_no_hotwords(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    files = engines.models.ModelFiles("base", tmp_path, None)  # no tokenizer.json: a rough count
+    monkeypatch.setattr(engines.models, "resolve", lambda settings: files)
     options = engines.options_for(Settings(), None, 20.0, ["Soest"], "Das Rathaus")
     assert options.initial_prompt == "Das Rathaus. Soest."
     assert not hasattr(options, "hotwords")  # a list repeated in every window made loops
