@@ -37,8 +37,10 @@ class CutPoints(BaseModel):
     end: float = Field(gt=0, description="Out point, seconds of the day recording")
 
 
-@router.patch("/api/talks/{talk_id}/cut", response_model=schemas.Talk,
-              responses=schemas.STAFF_ERRORS)
+@router.patch("/api/talks/{talk_id}/cut", response_model=schemas.Talk, responses={
+    **schemas.STAFF_ERRORS,
+    409: {"model": schemas.ErrorResponse, "description": "The talk was not cut from a day"},
+    422: {"model": schemas.ErrorResponse, "description": "Points outside the day recording"}})
 async def move_cut(settings: SettingsDep, catalog: CatalogDep, client: SearchDep, talk_id: str,
                    body: CutPoints, who: Staff) -> dict[str, Any]:
     """Move a cut talk's in and out points (seconds of its day recording; a point inside a
