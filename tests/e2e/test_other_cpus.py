@@ -15,9 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from archive import transcript as tr
+from archive.semantic import model, vectors
 from ingest import demo
 from tests import emulation
 from tests.conftest import Archive
@@ -41,6 +43,10 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_whole_ingest_runs_on_a_cpu_without_avx512(archive: Archive, talk: Path, tmp_path: Path) -> None:
     assert emulation.available(), "qemu-user is missing: scripts/system-packages.sh installs it"
+    speed = emulation.avx2_gflops(sys.executable)
+    if speed < emulation.MIN_AVX2_GFLOPS:
+        pytest.skip(f"this machine's qemu runs AVX2 code at {speed:.3f} GFLOPS, too slow for a "
+                    f"whole ingest (needs {emulation.MIN_AVX2_GFLOPS}); tests/emulation.py")
     env = emulation.emulated_env({**archive.env, "CT2_VERBOSE": "1"}, tmp_path / "bin")
     done = subprocess.run(
         emulation.command(sys.executable, "-m", "talkarchive", "ingest", str(talk), "-q",
@@ -57,6 +63,14 @@ def test_a_whole_ingest_runs_on_a_cpu_without_avx512(archive: Archive, talk: Pat
     assert len(stored.voices) == 2, stored.segments  # two voices, told apart by their embeddings
     assert stored.segments[0].speaker != stored.segments[-1].speaker
     assert stored.slides and "Wartezeiten" in stored.slides[0].text  # read by emulated Tesseract
+
+    # the sentence vectors made there are the ones this CPU makes (search by meaning)
+    found = vectors.load(archive.settings(), talk_id)
+    assert found is not None
+    texts = [t for t in vectors.texts_of(stored) if t.strip()]
+    rows = found.by_key()
+    emulated = np.stack([rows[vectors.text_key(t)] for t in texts]).astype(np.float32)
+    assert (np.sum(model.embed(texts) * emulated, axis=1) > 0.999).all()
 
     # the archive made on the "other" CPU is searched natively
     hit = archive.search("willkommen")["talks"][0]
