@@ -99,12 +99,13 @@ async def search_page(request: Request) -> Response:
         town=qp.get("town") or None, speaker=qp.get("speaker") or None,
     )
     page = _int(qp.get("page"), 1, 1000) or 1
+    exact = qp.get("exact") in ("1", "true", "on")
     state = request.app.state
     result: dict[str, Any] | None = None
     error = None
     try:
         result = await run_in_threadpool(
-            search_mod.search, state.settings, state.search, q, filters, page
+            lambda: search_mod.search(state.settings, state.search, q, filters, page, exact=exact)
         )
     except SearchUnavailable:
         error = "unavailable"
@@ -118,14 +119,17 @@ async def search_page(request: Request) -> Response:
         )
         facets = everything["facets"]
     base = {k: v for k, v in {"q": q, "event": filters.event, "year": filters.year,
-                              "town": filters.town, "speaker": filters.speaker}.items() if v}
+                              "town": filters.town, "speaker": filters.speaker,
+                              "exact": "1" if exact else None}.items() if v}
     result = await run_in_threadpool(_with_details, request, result)
     return render(request, "search.html", {
         "q": q, "filters": filters, "result": result, "facets": facets, "error": error,
-        "active_filters": len(base) - (1 if q else 0),
+        "exact": exact, "semantic": state.settings.semantic,
+        "active_filters": len(base) - (1 if q else 0) - (1 if exact else 0),
         "reset_url": "/?" + urlencode({"q": q}) if q else "/",
         "page_url": lambda p: "/?" + urlencode({**base, "page": p}),
-        "corpus_url": "/api/corpus.zip" + ("?" + urlencode(base) if base else ""),
+        "corpus_url": "/api/corpus.zip" + ("?" + urlencode(corpus) if (corpus := {
+            k: v for k, v in base.items() if k != "exact"}) else ""),
         "mark": lambda html: Markup(html),  # noqa: S704 - text is escaped by archive.search.query
     }, status=503 if error else 200)
 

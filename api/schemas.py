@@ -31,6 +31,8 @@ class SegmentHit(BaseModel):
     url: str = Field(description="/talks/{id}?t={at}")
     speaker: str | None = Field(None, description="Who said it: a name, else a label such as SPEAKER_1")
     slide: bool = Field(False, description="The text is on a slide, shown from `start` (`at`)")
+    meaning: bool = Field(False, description="Found by meaning: none of the query's words is "
+                          "in it; `at` is the start of the sentence")
 
 
 class TalkHit(BaseModel):
@@ -42,7 +44,8 @@ class TalkHit(BaseModel):
     speakers: list[str]
     poster_url: str | None
     segments: list[SegmentHit] = Field(description="Its best moments; none when only its details matched")
-    matched: list[str] = Field(description="What matched: title, speakers, event, town, description, transcript")
+    matched: list[str] = Field(description="What matched: title, speakers, event, town, "
+                               "description, transcript (its words), meaning (its sentences' meaning)")
 
 
 class SearchResult(BaseModel):
@@ -52,6 +55,8 @@ class SearchResult(BaseModel):
     pages: int
     talks: list[TalkHit]
     facets: dict[str, dict[str, int]] = Field(description="Per filter: value -> number of talks")
+    meaning: bool = Field(False, description="Whether the query's meaning was searched for too "
+                          "(not with `exact`, nor where search by meaning is off)")
 
 
 class Licence(BaseModel):

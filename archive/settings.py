@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     index_batch_size: int = Field(
         2000, ge=1, description="Documents per request when the index is written."
     )
+    semantic: bool = Field(
+        True, description="Search by meaning as well as by words: every sentence gets a vector "
+        "from a sentence model, and a search finds what a query means, not only its words.",
+    )
 
     @field_validator("default_licence")
     @classmethod

@@ -120,6 +120,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--long-minutes", type=float, action="append", default=[])
     parser.add_argument("--skip-openai", action="store_true")
+    parser.add_argument("--skip-short", action="store_true",
+                        help="only the long recordings (no engine comparisons)")
     args = parser.parse_args()
     if not TALKS.exists():
         sys.exit(f"{TALKS} is missing: the benchmark needs ../shared/data")
@@ -128,6 +130,61 @@ def main() -> None:
     base = Settings()
     report: dict[str, object] = {"files": [f.name for f in files]}
 
+    if not args.skip_short:
+        short(base, files, refs, report, args.skip_openai)
+    for minutes in args.long_minutes:
+        report[f"long_{minutes:g}min"] = long_run(minutes)
+        print(json.dumps(report, indent=1), flush=True)
+    print(json.dumps(report, indent=1))
+
+
+def long_run(minutes: float) -> dict[str, object]:
+    """The whole CLI on a long recording, with search by meaning (the default) and without:
+    what embedding every sentence adds (target <= 10 %), and the peak memory of both."""
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        long = make_long(minutes, Path(tmp))
+        for label, semantic in (("meaning", "true"), ("words_only", "false")):
+            env = {**os.environ, "TALKARCHIVE_DATA_DIR": str(Path(tmp) / label),
+                   "TALKARCHIVE_SEMANTIC": semantic,
+                   "TALKARCHIVE_MEILI_URL": f"http://127.0.0.1:{7990 - int(minutes) % 50}"}
+            t, peak = whole_cli([long], env)
+            out[label] = {"seconds": round(t, 1), "rtf": round(t / (minutes * 60), 4), **peak}
+        sentences = sum(len(json.loads(p.read_text())["segments"])
+                        for p in (Path(tmp) / "meaning" / "transcripts").glob("*.json"))
+    out["meaning_over_words_only"] = round(
+        out["meaning"]["seconds"] / out["words_only"]["seconds"], 3)  # type: ignore[index]
+    # A looped talk repeats its sentences, and a sentence is embedded once per distinct text:
+    # the embedding of as many distinct sentences as this transcript has, timed on its own.
+    seconds = embed_distinct(sentences)
+    out["embedding_distinct"] = {
+        "sentences": sentences, "seconds": round(seconds, 1),
+        "share_of_ingest": round(seconds / out["words_only"]["seconds"], 4)}  # type: ignore[index]
+    return out
+
+
+def embed_distinct(n: int) -> float:
+    """Seconds the sentence model takes for n distinct German sentences of talk length (halves
+    of the shared talks' and clips' sentences joined), loaded first as in a worker."""
+    import random
+
+    from archive.semantic import model
+
+    pool = [s.split() for f in TALKS.glob("*.truth.json")
+            for s in (x["text"] for x in json.loads(f.read_text())["sentences"])]
+    pool += [json.loads(line)["text"].split()
+             for line in (TALKS.parent / "speech_de" / "manifest.jsonl").read_text().splitlines()]
+    rng = random.Random(3)
+    texts = [" ".join(a[: len(a) // 2 + 1] + b[len(b) // 2:])
+             for a, b in ((rng.choice(pool), rng.choice(pool)) for _ in range(n))]
+    model.embed(texts[:1])
+    started = time.perf_counter()
+    model.embed(texts)
+    return time.perf_counter() - started
+
+
+def short(base: Settings, files: list[Path], refs: list[str], report: dict[str, object],
+          skip_openai: bool) -> None:
     t_bare, bare_texts = bare_engine(base, files)
     t_layer, layer_texts, audio = engine_in_pipeline(base, files)
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,7 +203,7 @@ def main() -> None:
         "wer_pipeline": round(wer(refs, layer_texts), 4),
     }
     print(json.dumps(report, indent=1), flush=True)
-    if not args.skip_openai:
+    if not skip_openai:
         ow = Settings(engine="openai-whisper")
         t_ow, ow_texts, _ = engine_in_pipeline(ow, files)
         report["openai-whisper"] = {
@@ -154,16 +211,6 @@ def main() -> None:
             "wer_pipeline": round(wer(refs, ow_texts), 4),
             "faster_whisper_speedup": round(t_ow / t_layer, 2),
         }
-    for minutes in args.long_minutes:
-        with tempfile.TemporaryDirectory() as tmp:
-            long = make_long(minutes, Path(tmp))
-            env = {**os.environ, "TALKARCHIVE_DATA_DIR": str(Path(tmp) / "a"),
-                   "TALKARCHIVE_MEILI_URL": f"http://127.0.0.1:{7990 - int(minutes) % 50}"}
-            t, peak = whole_cli([long], env)
-            report[f"long_{minutes:g}min"] = {
-                "seconds": round(t, 1), "rtf": round(t / (minutes * 60), 4), **peak}
-        print(json.dumps(report, indent=1), flush=True)
-    print(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from archive.details import TalkDetails
 from archive.errors import JobCancelled, MediaError
 from archive.paths import original_path, sha256_file, slides_dir, talk_id_for, transcript_path
 from archive.search.outbox import queue_change
+from archive.semantic.fill import fill_talk
+from archive.semantic.vectors import vectors_path
 from archive.settings import Settings
 
 from . import diarize, engines, media, slides
@@ -162,6 +164,18 @@ def catalog_row(talk_id: str, content_hash: str, meta: TalkDetails, original_nam
     )
 
 
+def embed_sentences(settings: Settings, talk_id: str, stored: _Stored,
+                    progress: Progress) -> None:
+    """Every sentence's vector for search by meaning, stored beside the transcript (a model
+    that cannot load leaves the talk to be found by its words alone; logged)."""
+    if not settings.semantic:
+        return
+    progress("embedding", 0, 1)
+    stored.add(vectors_path(settings, talk_id))
+    fill_talk(settings, talk_id)
+    progress("embedding", 1, 1)
+
+
 def ingest_file(
     settings: Settings,
     catalog: cat.Catalog,
@@ -204,6 +218,7 @@ def ingest_file(
                                    provenance=result.provenance, voices=voices,
                                    slides=found.slides if found else [])
         tr.save(transcript, stored.add(transcript_path(settings, talk_id)))
+        embed_sentences(settings, talk_id, stored, progress)
         talk = catalog_row(talk_id, content_hash, meta, original_name, probe, files, language,
                            len(transcript.segments), meta.licence or settings.default_licence)
         with catalog.exclusive(cat.TALK_LOCK), catalog.session() as session:

@@ -31,7 +31,7 @@ def cli() -> None:
 for command in (ingest_cmds.ingest, ingest_cmds.watch, ingest_cmds.demo, ingest_cmds.rediarize,
                 search_cmds.search,
                 research_cmds.export, research_cmds.cite, research_cmds.corpus_cmd,
-                search_cmds.reindex, search_cmds.status, service_cmds.serve,
+                search_cmds.reindex, search_cmds.embed, search_cmds.status, service_cmds.serve,
                 service_cmds.worker, backup_cmds.backup, backup_cmds.restore,
                 setup_cmds.models_group, setup_cmds.meili_group, setup_cmds.token_group,
                 programme_cmds.programme_group):

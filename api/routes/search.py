@@ -37,20 +37,23 @@ async def search(
     speaker: FilterText = None,
     language: Language = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    exact: Annotated[bool, Query(description="Only the query's own words, not its meaning")
+                     ] = False,
 ) -> JSONResponse:
     """Talks ranked by how well the talk matches (all query words, fewest typos, words close
     together in one sentence), each with its best matching segments and the second the first
-    matched word was said; facet counts count talks. Without a query, newest talks first."""
+    matched word was said; facet counts count talks. Without a query, newest talks first.
+    Unless `exact`, sentences that mean what the query asks are found too, marked `meaning`."""
     filters = query.Filters(event, year, town, speaker, language)
     result = await run_in_threadpool(_search, settings, client, catalog, q, filters, page,
-                                     who is not None)
+                                     who is not None, exact)
     return JSONResponse(result)  # built to the schema already; no second validation
 
 
 def _search(settings: Settings, client: SearchClient, catalog: Catalog, q: str,
-            filters: query.Filters, page: int, staff: bool) -> dict[str, Any]:
+            filters: query.Filters, page: int, staff: bool, exact: bool) -> dict[str, Any]:
     """The search and, for the public, the catalog's recheck in one trip to the thread pool."""
-    result = query.search(settings, client, q, filters, page, staff=staff)
+    result = query.search(settings, client, q, filters, page, staff=staff, exact=exact)
     if not staff:
         _only_public(catalog, result)
     return result

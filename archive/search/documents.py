@@ -16,8 +16,9 @@ from .. import catalog as cat
 from .. import transcript as tr
 from ..german import index_variants, use_cache
 from ..paths import transcript_path
+from ..semantic import vectors
 from ..settings import Settings
-from .schema import PART_POSITIONS, SENTENCE_GAP
+from .schema import EMBEDDER, PART_POSITIONS, PASSAGE_SECONDS, SENTENCE_GAP
 
 Document = dict[str, Any]
 
@@ -62,9 +63,12 @@ def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Doc
                "speaker": None, "slide": True, **meta}
 
 
-def talk_document(talk: cat.Talk, segments: list[Document]) -> Document:
+def talk_document(talk: cat.Talk, segments: list[Document],
+                  passages: list[list[float]] | None = None) -> Document:
     """The talk index's document: metadata and every sentence, in parts that each stay well
-    under the positions Meilisearch indexes per attribute."""
+    under the positions Meilisearch indexes per attribute. With ``passages`` (search by
+    meaning), the vectors of its passages: the talk is as near a query as its nearest passage;
+    ``null`` while it has none, as Meilisearch fails a whole batch over a document without."""
     text: dict[str, list[str]] = {}
     alt: dict[str, list[str]] = {}
     part, used = 0, 0
@@ -76,8 +80,11 @@ def talk_document(talk: cat.Talk, segments: list[Document]) -> Document:
         text.setdefault(f"p{part}", []).append(seg["text"])
         if seg["text_alt"]:
             alt.setdefault(f"p{part}", []).append(seg["text_alt"])
-    return {"id": talk.id, **_meta(talk), "description": talk.description, "text": text,
-            "text_alt": alt}
+    doc = {"id": talk.id, **_meta(talk), "description": talk.description, "text": text,
+           "text_alt": alt}
+    if passages is not None:
+        doc["_vectors"] = {EMBEDDER: passages or None}
+    return doc
 
 
 def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[Document], Document] | None:
@@ -87,8 +94,11 @@ def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[Document], 
     path = transcript_path(settings, talk.id)
     if not path.exists():
         return None
-    segments = list(segment_documents(tr.load(path), talk))
-    return segments, talk_document(talk, segments)
+    transcript = tr.load(path)
+    segments = list(segment_documents(transcript, talk))
+    passages = vectors.passages(transcript, vectors.load(settings, talk.id), PASSAGE_SECONDS) \
+        if settings.semantic else None
+    return segments, talk_document(talk, segments, passages)
 
 
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

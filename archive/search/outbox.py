@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalog as cat
+from ..semantic.fill import fill_talk
 from ..settings import Settings
 from .client import SearchClient
 from .documents import batches, talk_documents
@@ -28,6 +29,8 @@ def _apply(settings: Settings, client: SearchClient, catalog: cat.Catalog, row: 
     talk = catalog.get(row.talk_id)
     docs = None
     if row.action == cat.OutboxAction.UPSERT and talk is not None and talk.status == cat.TalkStatus.READY:
+        if settings.semantic:  # a new or corrected sentence gets its vector (the rest are kept)
+            fill_talk(settings, talk.id)
         docs = talk_documents(settings, talk)
     tasks = []
     if docs is not None:

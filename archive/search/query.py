@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import InputError
 from ..german import fold
 from ..settings import Settings
+from . import meaning
 from .client import SearchClient
 from .schema import DETAILS, FACETS, TALK_FIELDS, talks_uid
 
@@ -70,6 +71,9 @@ def _highlight(formatted: str) -> str:
 
 
 def _segment(hit: dict[str, Any]) -> dict[str, Any]:
+    """A moment of a hit: the text with its matches marked, from the second the first matched
+    word was said; ``all_words`` when every word of the query is in it (known when the query
+    asked for ranking details: a search by meaning)."""
     formatted = hit["_formatted"]["text"]
     # floored to the hundredth, as every clock on the pages floors to the second: rounding
     # made a word at 4.996 s "00:05" in the hit and "00:04" in the transcript row
@@ -82,6 +86,9 @@ def _segment(hit: dict[str, Any]) -> dict[str, Any]:
         "url": f"/talks/{hit['talk_id']}?t={at:g}",
         "speaker": hit.get("speaker"),
         "slide": bool(hit.get("slide")),
+        "meaning": False,
+        "idx": hit.get("idx"),  # for merging the sentences found by meaning; not returned
+        "all_words": meaning.all_words(hit),
     }
 
 
@@ -92,13 +99,15 @@ def _matched(hit: dict[str, Any], segments: list[dict[str, Any]]) -> list[str]:
     it walks the whole transcript of every talk on the page."""
     formatted = hit.get("_formatted") or {}
     found = [name for name in DETAILS if _PRE in json.dumps(formatted.get(name), ensure_ascii=False)]
-    if segments:
+    if any(not s["meaning"] for s in segments):
         found.append("transcript")
+    if any(s["meaning"] for s in segments):
+        found.append("meaning")
     return found
 
 
 _HIGHLIGHT: dict[str, Any] = {
-    "attributesToRetrieve": ["talk_id", "start", "end", "word_starts", "speaker", "slide"],
+    "attributesToRetrieve": ["talk_id", "idx", "start", "end", "word_starts", "speaker", "slide"],
     "attributesToHighlight": ["text"],
     "highlightPreTag": _PRE,
     "highlightPostTag": _POST,
@@ -137,8 +146,11 @@ def build_segment_queries(settings: Settings, talk_query: dict[str, Any], talk_i
                           ) -> list[dict[str, Any]]:
     """The second request: the best highlighted segments of the talks on the page, one shared
     pool, or (``per_talk``) one query per talk for talks the pool left without a segment.
-    A speaker filter keeps only that speaker's sentences."""
+    A speaker filter keeps only that speaker's sentences. Searching by meaning too, each hit
+    says whether it holds every word of the query (it then stays above the meaning's)."""
     common = {"indexUid": settings.meili_index, "q": talk_query["q"], **_HIGHLIGHT}
+    if talk_query.get("showRankingScoreDetails"):
+        common["showRankingScoreDetails"] = True
     base = list(talk_query["filter"])
     if speaker:
         base.append(f"speaker = {quote(speaker)}")
@@ -187,14 +199,24 @@ def search(
     *,
     staff: bool = False,
     per_page: int = PER_PAGE,
+    exact: bool = False,
 ) -> dict[str, Any]:
     """Talks ranked by how well they match, each with its best segments: two Meilisearch
-    round trips for a query (talks, then their segments), one to browse."""
+    round trips for a query (talks, then their segments), one to browse. Unless ``exact``
+    (or search by meaning is off), what the query means is searched for too
+    (:mod:`archive.search.meaning`)."""
     filters = filters or Filters()
     talk_query = build_talk_query(settings, query, filters, page, staff=staff, per_page=per_page)
-    first = _multi(client, [talk_query])[0]
-    talk_ids = [hit["talk_id"] for hit in first["hits"]]
-    segments = _moments(settings, client, talk_query, talk_ids, filters.speaker)
+    found = meaning.of_query(settings, query, exact)
+    if found is not None:  # which hits hold every word of the query: they stay on top
+        talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
+    first, added = _talks(client, talk_query, found, page)
+    worded = [hit["talk_id"] for hit in first["hits"] if not hit.get("_meaning")]
+    segments = _moments(settings, client, talk_query, worded, filters.speaker)
+    if found is not None:
+        segments.update({hit["talk_id"]: [] for hit in first["hits"] if hit.get("_meaning")})
+        meaning.add_moments(settings, client, segments, found,
+                            f"speaker = {quote(filters.speaker)}" if filters.speaker else None)
     talks = [
         {
             "id": hit["talk_id"],
@@ -205,12 +227,12 @@ def search(
             "speakers": list(hit.get("speakers") or []),
             "poster_url": f"/api/talks/{hit['talk_id']}/poster.jpg" if hit.get("has_poster")
             else None,
-            "segments": segments[hit["talk_id"]],
+            "segments": [_public(m) for m in segments[hit["talk_id"]]],
             "matched": _matched(hit, segments[hit["talk_id"]]),
         }
         for hit in first["hits"]
     ]
-    total = int(first.get("totalHits", len(talks)))
+    total = max(int(first.get("totalHits", len(talks))) + added, len(talks))
     return {
         "query": query.strip(),
         "total": total,
@@ -218,7 +240,23 @@ def search(
         "pages": math.ceil(total / per_page) if total else 0,
         "talks": talks,
         "facets": first.get("facetDistribution", {}),
+        "meaning": found is not None,
     }
+
+
+def _public(moment: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in moment.items() if k not in ("idx", "all_words")}
+
+
+def _talks(client: SearchClient, talk_query: dict[str, Any], found: meaning.Meaning | None,
+           page: int) -> tuple[dict[str, Any], int]:
+    """The keyword answer (page, counts, facets) with, on the first page, the talks found by
+    meaning merged in (:func:`archive.search.meaning.merge`); how many those added."""
+    if found is None or page > 1:  # the meaning's talks stand on the first page
+        return _multi(client, [talk_query])[0], 0
+    first, near = _multi(client, [talk_query, meaning.talk_query(talk_query, found)])
+    hits, added = meaning.merge(first["hits"], near["hits"], talk_query["hitsPerPage"])
+    return {**first, "hits": hits}, added
 
 
 def _multi(client: SearchClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,7 +16,14 @@ from .. import catalog as cat
 from ..settings import Settings
 from .client import SearchClient
 from .documents import Document, batches, talk_documents
-from .schema import SCHEMA_VERSION, SEGMENT_SETTINGS, TALK_SETTINGS, schema_key, talks_uid
+from .schema import (
+    SEGMENT_SETTINGS,
+    TALK_SETTINGS,
+    index_settings,
+    schema_key,
+    schema_version,
+    talks_uid,
+)
 
 Progress = Callable[[int, int], None]  # documents sent, total
 
@@ -35,7 +42,7 @@ def create_missing(client: SearchClient, uid: str) -> None:
 def needs_rebuild(settings: Settings, client: SearchClient, catalog: cat.Catalog) -> bool:
     """True when an index is missing or was built for another schema version."""
     uid = settings.meili_index
-    return not (catalog.meta_get(schema_key(settings)) == str(SCHEMA_VERSION)
+    return not (catalog.meta_get(schema_key(settings)) == schema_version(settings)
                 and client.index_exists(uid) and client.index_exists(talks_uid(uid)))
 
 
@@ -69,10 +76,10 @@ def _prepare(settings: Settings, client: SearchClient) -> _Build:
     live = client.index_exists(uid) or client.index_exists(talks_index)
     suffix = "__rebuild" if live else ""
     build = _Build(segments=(uid, uid + suffix), talks=(talks_index, talks_index + suffix), live=live)
-    for (_, target), index_settings in zip(build.pairs, (SEGMENT_SETTINGS, TALK_SETTINGS), strict=True):
+    for (_, target), base in zip(build.pairs, (SEGMENT_SETTINGS, TALK_SETTINGS), strict=True):
         if live and client.index_exists(target):
             client.wait(client.delete_index(target))
-        create_index(client, target, index_settings)
+        create_index(client, target, index_settings(settings, base))
     return build
 
 
@@ -125,5 +132,5 @@ def reindex(settings: Settings, client: SearchClient, catalog: cat.Catalog,
     if build.live:
         _swap_in(client, build)
     catalog.outbox_done(high_water)
-    catalog.meta_set(schema_key(settings), str(SCHEMA_VERSION))
+    catalog.meta_set(schema_key(settings), schema_version(settings))
     return sent

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..semantic.model import DIMENSIONS
 from ..settings import Settings
 
-SCHEMA_VERSION = 5  # 5: slide text, as segment documents marked `slide`
+SCHEMA_VERSION = 6  # 6: sentence vectors in the talk index, for search by meaning
 FACETS = ["event", "year", "town", "speakers", "language"]
 TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
 # A talk's details, searchable in the talk index before its transcript: a match there ranks
@@ -42,6 +43,36 @@ TALK_SETTINGS: dict[str, Any] = {
     "filterableAttributes": ["published", *FACETS],
     "sortableAttributes": ["date", "year"],
 }
+
+
+# Search by meaning: Meilisearch's own vector store, fed the archive's vectors
+# (archive/semantic). No `distribution`: a semantic score stays (1 + cosine) / 2, so the floor
+# that archive/search/meaning.py sets per query is exact.
+EMBEDDER = "meaning"
+# A talk's vectors: one per passage of consecutive sentences this long; 0: one per sentence.
+# Sentences won on the dev set (bench/meaning.py): R@1 0.52 against 0.28 for 30 s passages, and
+# a mean of a passage's sentences was near every query (12 of 12 absent queries found hits).
+PASSAGE_SECONDS = 0.0
+
+
+def embedders(settings: Settings) -> dict[str, Any]:
+    """The index's embedder settings: ours when search by meaning is on, none otherwise."""
+    if not settings.semantic:
+        return {}
+    return {EMBEDDER: {"source": "userProvided", "dimensions": DIMENSIONS}}
+
+
+def index_settings(settings: Settings, base: dict[str, Any]) -> dict[str, Any]:
+    """One index's settings: the schema's, and the talk index gets the embedder when search
+    by meaning is on (the segment index holds no vectors: a sentence found by meaning is
+    picked from the talk's stored vectors, :mod:`archive.search.meaning`)."""
+    found = embedders(settings) if base is TALK_SETTINGS else {}
+    return {**base, "embedders": found} if found else dict(base)
+
+
+def schema_version(settings: Settings) -> str:
+    """The version the live indexes must have been built for: vectors or none count too."""
+    return f"{SCHEMA_VERSION}+{EMBEDDER}" if settings.semantic else str(SCHEMA_VERSION)
 
 
 def talks_uid(uid: str) -> str:

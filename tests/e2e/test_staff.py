@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from archive.search.client import SearchClient
+from archive.semantic import vectors
 from archive.transcript import load
 from ingest import demo
 
@@ -102,8 +103,16 @@ def test_upload_publish_correct_delete(served: Served, token: str, clip: Path) -
     assert after.segments[0].text == " ".join(new_text)
     assert [w.start for w in after.segments[0].words[:-1]] == [w.start for w in seg.words[:-1]]
     assert after.history[-1]["who"] == "Anna (Soest)" and after.history[-1]["before"] == seg.text
-    hits = api(served, "GET", "/api/search", params={"q": "Zwönitzbahnhof"}).json()
+    hits = api(served, "GET", "/api/search", params={"q": "Zwönitzbahnhof", "exact": "true"}
+               ).json()
     assert [t["id"] for t in hits["talks"]] == [talk_id]
+    hits = api(served, "GET", "/api/search", params={"q": "Zwönitzbahnhof"}).json()
+    assert hits["talks"][0]["id"] == talk_id  # by meaning too: a talk naming Zwönitz may follow
+    # the corrected sentence has its own vector now, and the old text's is gone
+    meaning = vectors.load(served.archive.settings(), talk_id)
+    assert meaning is not None
+    assert vectors.text_key(after.segments[0].text) in meaning.keys
+    assert vectors.text_key(seg.text) not in meaning.keys
 
     # names for voices: staff see the voices and the listed speakers, and name one
     r = api(served, "GET", f"/api/talks/{talk_id}/speakers", token)
@@ -128,6 +137,7 @@ def test_upload_publish_correct_delete(served: Served, token: str, clip: Path) -
     r = api(served, "DELETE", f"/api/talks/{talk_id}", token)
     assert r.status_code == 200, r.text
     assert not path.exists()
+    assert not vectors.vectors_path(served.archive.settings(), talk_id).exists()
     media = served.archive.data_dir / "media"
     leftovers = [p for p in media.rglob("*") if p.is_file() and (talk_id in p.name)]
     assert leftovers == []

@@ -44,10 +44,13 @@ class FakeSearch:
 
 
 @contextmanager
-def app_with(tmp_path: Path, search: FakeSearch) -> Iterator[tuple[TestClient, cat.Catalog, str]]:
+def app_with(tmp_path: Path, search: FakeSearch, *, semantic: bool = False
+             ) -> Iterator[tuple[TestClient, cat.Catalog, str]]:
     """A TestClient on a fresh archive whose search client is ``search``; yields the client,
-    the catalog and a staff token."""
-    settings = Settings(data_dir=tmp_path, meili_url="http://127.0.0.2:9", meili_master_key="k" * 20)
+    the catalog and a staff token. Search by meaning is off unless asked for: the fake answers
+    the keyword flow's requests, one multi-search each."""
+    settings = Settings(data_dir=tmp_path, meili_url="http://127.0.0.2:9", meili_master_key="k" * 20,
+                        semantic=semantic)
     app = create_app(settings)
     app.dependency_overrides[deps.get_search] = lambda: search
     with TestClient(app, raise_server_exceptions=False) as client:

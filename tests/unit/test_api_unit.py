@@ -37,7 +37,7 @@ def test_search_shape_and_the_moment_of_the_first_matched_word(tmp_path: Path) -
     assert talk["segments"] == [{"start": 3.0, "end": 5.0, "at": 3.5,
                                  "text": "Das <mark>Rathaus</mark> &lt;b&gt;neu&lt;/b&gt;",
                                  "url": "/talks/t1?t=3.5", "speaker": "Jonas Weber",
-                                 "slide": False}]
+                                 "slide": False, "meaning": False}]
     assert talk["matched"] == ["title", "transcript"]
     first = search.requests[0][0]
     assert 'town = "Soest"' in first["filter"] and "published = true" in first["filter"]

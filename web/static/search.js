@@ -107,7 +107,7 @@
     run(formParams(), "push");
   });
   form.addEventListener("change", (event) => {
-    if (event.target.matches("select")) run(formParams(), "push");
+    if (event.target.matches("select, input[type=checkbox]")) run(formParams(), "push");
   });
   reset.addEventListener("click", (event) => {
     event.preventDefault();
@@ -127,6 +127,8 @@
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     for (const select of form.querySelectorAll("select")) select.value = params.get(select.name) || "";
+    const exact = document.getElementById("exact");
+    if (exact) exact.checked = params.get("exact") === "1";
     run(params, "none");
   });
 })();

@@ -1,0 +1,142 @@
+"""Search by meaning: Meilisearch's vector search over the talk index, merged with the keyword
+search, and the sentences of the talks found picked by vector.
+
+- **Talks.** Each talk document holds the vectors of its sentences (a talk is as near a query
+  as its nearest sentence; passages of 30 s measured worse, ``schema.PASSAGE_SECONDS``). One
+  multi-search asks Meilisearch for the keyword page, as without meaning, and for the talks
+  nearest the query's vector (``semanticRatio`` 1, with the vector sent: without it a hybrid
+  search quietly runs on keywords alone).
+- **Only what stands out.** e5 rates every German sentence near every other. A talk or a
+  sentence counts as found by meaning where its cosine beats the query's own background (its
+  mean cosine to everyday German, :mod:`archive.semantic.background`) by :data:`MARGIN`; that
+  floor goes to Meilisearch as ``rankingScoreThreshold`` (its score is (1 + cosine) / 2), so it
+  also cuts the nearest-but-unrelated talks with which vector search pads every answer.
+- **Exact words keep winning.** Talks holding every word of the query keep the keyword order
+  at the top; below them, talks found by meaning and talks holding only some of the words
+  (kept only where they are near in meaning too) are merged by score, the meaning's weighted
+  by :data:`RATIO` and the keywords' by 1 - RATIO. The counts and facets are the keyword
+  query's, corrected by the talks the meaning added and dropped.
+- **Moments.** A hit found by meaning has no match positions. Its sentences are ranked by
+  their stored vectors against the query's (a dot product over a few hundred rows, cached):
+  a talk with every-word keyword hits shows those as before; in any other talk the sentences
+  above the floor come first, then keyword hits of only some of the words.
+
+RATIO and MARGIN were chosen on the judged dev set (bench/meaning.py; README, "Found by
+meaning").
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..semantic import background, vectors
+from ..semantic.model import embed_query
+from ..settings import Settings
+from .client import SearchClient
+from .schema import EMBEDDER
+
+RATIO = 0.5  # weight of the meaning against the keywords below the every-word hits
+MARGIN = 0.06  # cosine above the query's background that counts as found by meaning
+PER_TALK = 5
+_FIELDS = ["talk_id", "idx", "start", "end", "text", "speaker", "slide"]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a query means: its vector, and the cosine a sentence must reach."""
+
+    vector: list[float]
+    floor: float
+
+
+def of_query(settings: Settings, query: str, exact: bool) -> Meaning | None:
+    """The query's meaning, when this search looks for it too."""
+    if not settings.semantic or exact or not query.strip():
+        return None
+    vector = embed_query(query)
+    return Meaning(vector, background.mean_cosine(vector) + MARGIN)
+
+
+def talk_query(keyword: dict[str, Any], found: Meaning) -> dict[str, Any]:
+    """The talks nearest the query's meaning, above its floor, under the same filters."""
+    return {"indexUid": keyword["indexUid"], "q": keyword["q"], "filter": keyword["filter"],
+            "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0}, "vector": found.vector,
+            "rankingScoreThreshold": round((1 + found.floor) / 2, 6),
+            "limit": keyword["hitsPerPage"], "showRankingScore": True,
+            "attributesToRetrieve": keyword["attributesToRetrieve"]}
+
+
+def all_words(hit: dict[str, Any]) -> bool:
+    """Whether a keyword hit holds every word of the query (True where not asked)."""
+    words = (hit.get("_rankingScoreDetails") or {}).get("words")
+    return not words or words["matchingWords"] == words["maxMatchingWords"]
+
+
+def merge(words: list[dict[str, Any]], near: list[dict[str, Any]], per_page: int
+          ) -> tuple[list[dict[str, Any]], int]:
+    """The page: every-word keyword hits in their order, then the talks found by meaning and
+    the keyword hits of only some words that are near in meaning too, by weighted score. A
+    talk that shares only a word such as "wird" with the query, and nothing of its meaning, is
+    dropped. Returns the hits and the change in the count of talks."""
+    strong = [h for h in words if all_words(h)]
+    nearness = {h["talk_id"]: h["_rankingScore"] for h in near}
+    rest = [(max(h["_rankingScore"] * (1 - RATIO), nearness[h["talk_id"]] * RATIO), h)
+            for h in words if not all_words(h) and h["talk_id"] in nearness]
+    seen = {h["talk_id"] for h in words}
+    added = [{**h, "_meaning": True} for h in near if h["talk_id"] not in seen]
+    rest += [(h["_rankingScore"] * RATIO, h) for h in added]
+    rest.sort(key=lambda pair: -pair[0])
+    dropped = sum(1 for h in words if not all_words(h) and h["talk_id"] not in nearness)
+    return (strong + [h for _, h in rest])[:per_page], len(added) - dropped
+
+
+def _picks(settings: Settings, talk_id: str, found: Meaning, shown: list[dict[str, Any]]
+           ) -> list[tuple[int, float]]:
+    """(document row, cosine) of the talk's sentences to show as found by meaning."""
+    stored = vectors.load(settings, talk_id)
+    if stored is None or not len(stored.order):
+        return []
+    cosine = stored.vectors.astype(np.float32) @ np.asarray(found.vector, dtype=np.float32)
+    rows = np.flatnonzero(stored.order >= 0)
+    scores = cosine[stored.order[rows]]
+    taken = {m["idx"] for m in shown}
+    best = [(int(rows[i]), float(scores[i])) for i in np.argsort(-scores, kind="stable")
+            if int(rows[i]) not in taken][:PER_TALK]
+    keep = [p for p in best if p[1] >= found.floor]
+    return keep or (best[:1] if not shown else [])
+
+
+def _moment(doc: dict[str, Any]) -> dict[str, Any]:
+    at = math.floor(float(doc["start"]) * 100 + 1e-6) / 100
+    return {"start": doc["start"], "end": doc["end"], "at": at,
+            "text": html.escape(doc["text"], quote=False),
+            "url": f"/talks/{doc['talk_id']}?t={at:g}", "speaker": doc.get("speaker"),
+            "slide": bool(doc.get("slide")), "meaning": True, "idx": doc["idx"],
+            "all_words": False}
+
+
+def add_moments(settings: Settings, client: SearchClient,
+                segments: dict[str, list[dict[str, Any]]], found: Meaning,
+                speaker_filter: str | None) -> None:
+    """Each talk's sentences found by meaning, merged into its moments ahead of keyword hits
+    of only some of the query's words; a talk with every-word hits keeps its moments as they
+    are. ``speaker_filter`` (a filter expression) keeps one speaker's sentences."""
+    picks = {t: _picks(settings, t, found, shown) for t, shown in segments.items()
+             if not any(m["all_words"] for m in shown)}  # the speaker's own words suffice
+    wanted = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r, _ in rows)}])'
+              for t, rows in picks.items() if rows]
+    if not wanted:
+        return
+    where = " OR ".join(wanted)
+    if speaker_filter:
+        where = f"({where}) AND {speaker_filter}"
+    docs = {(d["talk_id"], d["idx"]): d for d in client.documents(
+        settings.meili_index, where, _FIELDS, limit=PER_TALK * len(wanted))}
+    for talk_id, rows in picks.items():
+        near = [_moment(docs[(talk_id, r)]) for r, _ in rows if (talk_id, r) in docs]
+        segments[talk_id] = (near + segments[talk_id])[:PER_TALK]

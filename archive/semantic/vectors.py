@@ -1,0 +1,145 @@
+"""A talk's meaning vectors, kept beside its transcript (``transcripts/{talk}.meaning.npz``):
+one vector per distinct sentence or slide text, keyed by a hash of the text, the row of each
+index document (sentences, then slides, as :mod:`archive.search.documents` numbers them), and
+the model that made them.
+
+- A reindex reads them and never embeds again.
+- A correction changes one sentence's text: only that text is embedded (:func:`fill`).
+- A file made by another model counts as none: its vectors are not comparable.
+
+Stored as float16: half the disk of float32, and the cosine moves by under 1e-6 on these
+unit vectors.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .. import transcript as tr
+from ..paths import transcript_path
+from ..settings import Settings
+from . import model
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the file holds: a vector per distinct text, and per document row its vector's row
+    (-1: none, an empty text)."""
+
+    keys: list[str]
+    vectors: np.ndarray  # float16, one row per key
+    order: np.ndarray  # int32, one per document row
+
+    def by_key(self) -> dict[str, np.ndarray]:
+        return dict(zip(self.keys, self.vectors, strict=True))
+
+    def of_row(self, row: int) -> np.ndarray | None:
+        at = int(self.order[row]) if 0 <= row < len(self.order) else -1
+        return None if at < 0 else self.vectors[at]
+
+
+def vectors_path(settings: Settings, talk_id: str) -> Path:
+    return transcript_path(settings, talk_id).with_suffix(".meaning.npz")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(" ".join(text.split()).encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def texts_of(transcript: tr.Transcript) -> list[str]:
+    """What gets a vector, in index document order: every sentence, then every slide's text."""
+    return [s.text for s in transcript.segments] + [" ".join(s.text.split())
+                                                    for s in transcript.slides]
+
+
+def load(settings: Settings, talk_id: str) -> Stored | None:
+    """The talk's stored vectors; None when there are none from this model."""
+    path = vectors_path(settings, talk_id)
+    try:
+        return _read(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=128)  # a search reads the vectors of the talks on its page
+def _read(path: Path, mtime: int) -> Stored | None:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["model"]) != model.MODEL_ID:
+                return None
+            return Stored([str(k) for k in stored["keys"]], stored["vectors"], stored["order"])
+    except (OSError, ValueError, KeyError):  # a damaged file: embed again, never fail a search
+        return None
+
+
+def save(settings: Settings, talk_id: str, found: dict[str, np.ndarray], order: list[str]) -> None:
+    path = vectors_path(settings, talk_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    keys = list(found)
+    row = {k: i for i, k in enumerate(keys)}
+    rows = np.stack(list(found.values())).astype(np.float16) if found else \
+        np.zeros((0, model.DIMENSIONS), dtype=np.float16)
+    with open(tmp, "wb") as out:
+        np.savez(out, model=np.array(model.MODEL_ID), keys=np.array(keys, dtype="U20"),
+                 vectors=rows, order=np.array([row.get(k, -1) for k in order], dtype=np.int32))
+    os.replace(tmp, path)
+
+
+def fill(settings: Settings, talk_id: str, transcript: tr.Transcript,
+         embed: Embed = model.embed) -> int:
+    """Give every text of the transcript a stored vector, embedding only the missing ones and
+    dropping those of texts it no longer has. Returns how many were embedded."""
+    stored = load(settings, talk_id)
+    have = stored.by_key() if stored else {}
+    texts = texts_of(transcript)
+    order = [text_key(t) if t.strip() else "" for t in texts]
+    wanted = {k: t for k, t in zip(order, texts, strict=True) if k}
+    missing = [k for k in wanted if k not in have]
+    if missing:
+        rows = embed([wanted[k] for k in missing])
+        have.update(zip(missing, rows, strict=True))
+    keys = list(wanted)
+    at = {k: i for i, k in enumerate(keys)}
+    rows_of = np.array([at.get(k, -1) for k in order], dtype=np.int32)
+    if stored is None or missing or stored.keys != keys or \
+            not np.array_equal(stored.order, rows_of):
+        save(settings, talk_id, {k: have[k] for k in keys}, order)
+    return len(missing)
+
+
+def passages(transcript: tr.Transcript, stored: Stored | None, seconds: float
+             ) -> list[list[float]]:
+    """The talk's passages of about ``seconds`` each (consecutive sentences), each the mean of
+    its sentences' vectors; rounded to five decimals for Meilisearch."""
+    if stored is None:
+        return []
+    out: list[list[float]] = []
+    group: list[np.ndarray] = []
+    begun = None
+    for row, seg in enumerate(transcript.segments):
+        if begun is not None and seg.start - begun >= seconds and group:
+            out.append(_mean(group))
+            group, begun = [], None
+        vec = stored.of_row(row)
+        if vec is not None:
+            group.append(vec.astype(np.float32))
+            begun = seg.start if begun is None else begun
+    if group:
+        out.append(_mean(group))
+    return out
+
+
+def _mean(rows: list[np.ndarray]) -> list[float]:
+    mean = np.mean(rows, axis=0)
+    norm = float(np.linalg.norm(mean))
+    return list(np.round(mean / norm if norm else mean, 5).tolist())

@@ -1,0 +1,216 @@
+"""Search by meaning, below the search engine: the real sentence model, the vectors kept beside
+a transcript, the documents that carry them, and the query bodies that ask for them. The real
+Meilisearch runs in tests/e2e/test_meaning.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from archive import catalog as cat
+from archive import transcript as tr
+from archive.errors import TalkarchiveError
+from archive.search import meaning, schema
+from archive.search.documents import segment_documents, talk_document
+from archive.semantic import model, vectors
+from archive.settings import Settings
+
+
+def transcript(*texts: str) -> tr.Transcript:
+    segs = [tr.Segment(i * 5.0, i * 5.0 + 4, t, [tr.Word(i * 5.0, i * 5.0 + 1, " " + t)])
+            for i, t in enumerate(texts)]
+    return tr.Transcript("t1", "de", 60.0, segs, tr.Provenance("e", "m", None, "cpu", "int8", {}))
+
+
+def talk() -> cat.Talk:
+    return cat.Talk(id="t1", content_hash="0" * 64, title="Mobilität", speakers=[],
+                    language="de", duration=60.0, status="ready", published=True,
+                    original_name="f.mp4", original_path="x", media_path="x", has_video=True,
+                    segment_count=2, licence="CC-BY-4.0")
+
+
+class Counting:
+    """A stand-in model that counts what it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.asked += texts
+        rows = np.random.default_rng(len(self.asked)).normal(size=(len(texts), model.DIMENSIONS))
+        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_the_real_model_puts_a_paraphrase_nearer_than_unrelated_text() -> None:
+    rows = model.embed(["Wo kann ich mein Auto abstellen?",
+                        "Parkplätze für Autos gibt es am Bahnhof.",
+                        "Der Chor singt am Sonntag in der Kirche.", ""])
+    assert rows.shape == (4, model.DIMENSIONS) and rows.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rows[:3], axis=1), 1.0, atol=1e-5)
+    assert not rows[3].any()  # no text, no vector
+    assert rows[0] @ rows[1] > rows[0] @ rows[2]
+
+
+def test_model_files_are_checked_against_their_sha256(tmp_path: Path) -> None:
+    for name in model.FILES:
+        (tmp_path / name).write_bytes(b"not the model")
+    with pytest.raises(TalkarchiveError, match="sha256 mismatch"):
+        model.verify(tmp_path)
+    assert model.verify() == model.verify()  # the installed package's files match
+
+
+def test_vectors_are_made_once_and_a_correction_embeds_only_its_sentence(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    fake = Counting()
+    first = transcript("Der Bürgerbus fährt nach Bedarf.", "Man bucht per App.")
+    assert vectors.fill(settings, "t1", first, fake) == 2
+    assert vectors.fill(settings, "t1", first, fake) == 0  # a reindex embeds nothing again
+    corrected = transcript("Der Bürgerbus fährt nach Bedarf.", "Man bucht per App oder Telefon.")
+    assert vectors.fill(settings, "t1", corrected, fake) == 1
+    assert fake.asked[-1] == "Man bucht per App oder Telefon."
+    stored = vectors.load(settings, "t1")
+    assert stored is not None
+    assert set(stored.keys) == {vectors.text_key(s.text) for s in corrected.segments}  # stale gone
+    assert list(stored.order) == [0, 1]
+
+
+def test_vectors_of_another_model_or_a_damaged_file_count_as_none(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch
+                                                                   ) -> None:
+    settings = Settings(data_dir=tmp_path)
+    vectors.fill(settings, "t1", transcript("Ein Satz."), Counting())
+    monkeypatch.setattr(model, "MODEL_ID", "another-model")
+    assert vectors.load(settings, "t1") is None
+    vectors.vectors_path(settings, "t1").write_bytes(b"garbage")
+    assert vectors.load(settings, "t1") is None
+
+
+def test_a_talk_document_carries_its_passages_or_null(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    spoken = transcript("Der Bürgerbus fährt nach Bedarf.", "", "Man bucht per App.")
+    spoken.segments[2].start = 40.0  # a second passage begins 30 s after the first
+    vectors.fill(settings, "t1", spoken, Counting())
+    stored = vectors.load(settings, "t1")
+    assert stored is not None and list(stored.order) == [0, -1, 1]  # no text, no vector
+    found = vectors.passages(spoken, stored, 30.0)
+    assert len(found) == 2 and len(found[0]) == model.DIMENSIONS
+    assert abs(float(np.linalg.norm(found[0])) - 1) < 1e-3
+    assert len(vectors.passages(spoken, stored, 0.0)) == 2  # one per sentence with a vector
+    docs = list(segment_documents(spoken, talk()))
+    assert "_vectors" not in docs[0]  # sentences are picked from the stored vectors
+    assert talk_document(talk(), docs, found)["_vectors"][schema.EMBEDDER] == found
+    assert talk_document(talk(), docs, [])["_vectors"] == {schema.EMBEDDER: None}  # or it fails
+    assert "_vectors" not in talk_document(talk(), docs)  # search by meaning off
+
+
+def test_turning_meaning_off_or_on_asks_for_another_index() -> None:
+    on, off = Settings(semantic=True), Settings(semantic=False)
+    assert schema.schema_version(on) != schema.schema_version(off)
+    assert schema.index_settings(on, schema.TALK_SETTINGS)["embedders"][schema.EMBEDDER][
+        "source"] == "userProvided"
+    assert "embedders" not in schema.index_settings(on, schema.SEGMENT_SETTINGS)
+    assert "embedders" not in schema.index_settings(off, schema.TALK_SETTINGS)
+
+
+def test_the_meaning_of_a_query_has_a_vector_and_a_floor() -> None:
+    on = Settings(semantic=True)
+    found = meaning.of_query(on, "Wo kann ich parken?", exact=False)
+    assert found is not None and len(found.vector) == model.DIMENSIONS
+    assert 0.5 < found.floor < 1  # above how near the query is to everyday German
+    assert meaning.of_query(on, "parken", exact=True) is None
+    assert meaning.of_query(Settings(semantic=False), "parken", exact=False) is None
+    assert meaning.of_query(on, "  ", exact=False) is None
+    keyword = {"indexUid": "x_talks", "q": "parken", "filter": ["published = true"],
+               "hitsPerPage": 10, "attributesToRetrieve": ["talk_id"]}
+    body = meaning.talk_query(keyword, found)  # without the vector: keywords only
+    assert body["vector"] is found.vector and body["hybrid"]["semanticRatio"] == 1.0
+    assert body["rankingScoreThreshold"] == round((1 + found.floor) / 2, 6)
+    assert body["filter"] == keyword["filter"]
+
+
+def hit(talk_id: str, score: float, matching: int = 2) -> dict[str, object]:
+    return {"talk_id": talk_id, "_rankingScore": score,
+            "_rankingScoreDetails": {"words": {"matchingWords": matching, "maxMatchingWords": 2}}}
+
+
+def test_every_word_hits_keep_their_order_and_a_partial_hit_needs_meaning_too() -> None:
+    words = [hit("a", 0.9), hit("b", 0.8), hit("c", 0.5, matching=1), hit("d", 0.4, matching=1)]
+    near = [{"talk_id": "e", "_rankingScore": 0.93}, {"talk_id": "c", "_rankingScore": 0.91},
+            {"talk_id": "b", "_rankingScore": 0.95}]
+    page, change = meaning.merge(words, near, 10)  # type: ignore[arg-type]
+    assert [h["talk_id"] for h in page] == ["a", "b", "e", "c"]  # d: one word, no meaning
+    assert change == 0 and page[2]["_meaning"] and not page[3].get("_meaning")
+    assert meaning.merge(words, [], 1)[0] == [words[0]]  # type: ignore[arg-type]
+
+
+class Documents:
+    """The one call :func:`meaning.add_moments` makes: segment documents by filter."""
+
+    def __init__(self, docs: list[dict[str, object]]) -> None:
+        self.docs, self.asked = docs, ""
+
+    def documents(self, uid: str, where: str, fields: list[str], limit: int = 1000
+                  ) -> list[dict[str, object]]:
+        self.asked = where
+        return [d for d in self.docs
+                if any(f'talk_id = "{d["talk_id"]}" AND idx IN [' in part and
+                       str(d["idx"]) in part.split("[", 1)[1].split("]")[0].split(", ")
+                       for part in where.split(" OR "))]
+
+
+def test_sentences_found_by_meaning_come_before_partial_hits_and_jump_to_their_start(
+        tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    texts = ("Der Bürgerbus fährt nach Bedarf.", "Die Fahrer sind Ehrenamtliche aus den Dörfern.",
+             "Im Herbst wächst das Gebiet.")
+    spoken = transcript(*texts)
+    for talk_id in ("t1", "t2"):
+        vectors.fill(settings, talk_id, spoken, model.embed)
+    docs = [{"talk_id": t, "idx": i, "start": s.start, "end": s.end, "text": s.text,
+             "speaker": None} for t in ("t1", "t2") for i, s in enumerate(spoken.segments)]
+    client = Documents(docs)
+    vector = model.embed_query("Freiwillige sitzen am Steuer")
+    anything = meaning.Meaning(vector, floor=-1.0)  # any sentence of the talk may be shown
+    worded = {"idx": 0, "meaning": False, "all_words": True, "at": 0.0}
+    partial = {"idx": 2, "meaning": False, "all_words": False, "at": 10.0}
+    moments = {"t1": [worded], "t2": [partial]}
+    meaning.add_moments(settings, client, moments, anything, None)  # type: ignore[arg-type]
+    assert moments["t1"] == [worded]  # the speaker's own words: kept as they are
+    found = moments["t2"][0]
+    assert found["meaning"] and found["idx"] == 1 and found["at"] == 5.0  # the nearest first
+    assert found["url"] == "/talks/t2?t=5" and "<" not in found["text"]
+    assert moments["t2"][-1] is partial
+    strict = meaning.Meaning(vector, floor=1.01)  # nothing is that near: the best one still
+    alone: dict[str, list[dict[str, object]]] = {"t2": []}
+    meaning.add_moments(settings, client, alone, strict, 'speaker = "Anna"')  # type: ignore[arg-type]
+    assert client.asked.endswith('AND speaker = "Anna"')
+    assert [m["idx"] for m in alone["t2"]] == [1]  # a talk found by meaning shows its best
+
+
+def test_the_api_asks_keywords_and_the_nearest_talks_in_one_round_trip(tmp_path: Path) -> None:
+    from .fakes import FakeSearch, add_talk, app_with
+
+    talk_hit = {"talk_id": "t1", "title": "Mobilität", "speakers": [], "_rankingScore": 0.93}
+    search = FakeSearch([
+        [{"hits": [], "totalHits": 0, "facetDistribution": {"town": {"Soest": 7}}},
+         {"hits": [talk_hit]}],
+    ])
+    with app_with(tmp_path, search, semantic=True) as (client, catalog, _token):
+        add_talk(catalog, tmp_path, "t1")
+        r = client.get("/api/search", params={"q": "Wo kann ich parken?"})
+        exact = FakeSearch([[{"hits": [], "totalHits": 0}]])
+        with app_with(tmp_path / "exact", exact, semantic=True) as (client2, _c, _t):
+            assert client2.get("/api/search", params={"q": "parken", "exact": "true"}
+                               ).json()["meaning"] is False
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["meaning"] is True and body["facets"] == {"town": {"Soest": 7}}
+    assert body["total"] == 1 and body["talks"][0]["id"] == "t1"
+    assert body["talks"][0]["segments"] == []  # no stored vectors: no sentence to show
+    words, near = search.requests[0]
+    assert "vector" not in words and words["showRankingScoreDetails"] is True
+    assert len(near["vector"]) == model.DIMENSIONS and near["hybrid"]["semanticRatio"] == 1.0
+    assert len(search.requests) == 1  # a talk found by meaning alone asks no keyword moments
+    assert "vector" not in exact.requests[0][0]
