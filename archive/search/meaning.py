@@ -82,8 +82,11 @@ def merge(words: list[dict[str, Any]], near: list[dict[str, Any]], per_page: int
     """The page: every-word keyword hits in their order, then the talks found by meaning and
     the keyword hits of only some words that are near in meaning too, by weighted score. A
     talk that shares only a word such as "wird" with the query, and nothing of its meaning, is
-    dropped. Returns the hits and the change in the count of talks."""
+    dropped where something better was found; where nothing was, the page is the keyword
+    one. Returns the hits and the change in the count of talks."""
     strong = [h for h in words if all_words(h)]
+    if not (strong or near):  # nothing better to show: the partial hits as without meaning
+        return words, 0
     nearness = {h["talk_id"]: h["_rankingScore"] for h in near}
     rest = [(max(h["_rankingScore"] * (1 - RATIO), nearness[h["talk_id"]] * RATIO), h)
             for h in words if not all_words(h) and h["talk_id"] in nearness]

@@ -213,10 +213,13 @@ def search(
     first, added = _talks(client, talk_query, found, page)
     worded = [hit["talk_id"] for hit in first["hits"] if not hit.get("_meaning")]
     segments = _moments(settings, client, talk_query, worded, filters.speaker)
-    if found is not None:
+    if found is not None:  # talks holding every word of the query keep their moments as before
         segments.update({hit["talk_id"]: [] for hit in first["hits"] if hit.get("_meaning")})
-        meaning.add_moments(settings, client, segments, found,
+        partial = {hit["talk_id"]: segments[hit["talk_id"]] for hit in first["hits"]
+                   if hit.get("_meaning") or not meaning.all_words(hit)}
+        meaning.add_moments(settings, client, partial, found,
                             f"speaker = {quote(filters.speaker)}" if filters.speaker else None)
+        segments.update(partial)
     talks = [
         {
             "id": hit["talk_id"],
