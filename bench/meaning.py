@@ -16,7 +16,9 @@ prints, per query kind:
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -89,9 +91,6 @@ def make_archive(settings: Settings) -> dict[str, str]:
 def ranked(settings: Settings, client: Any, names: dict[str, str], q: str, exact: bool
            ) -> list[tuple[str, str]]:
     """The moments of the first page, in the order a reader meets them: (source, text)."""
-    import html
-    import re
-
     found = search_mod.search(settings, client, q, exact=exact, per_page=20)
     out = []
     for talk in found["talks"]:
