@@ -10,7 +10,6 @@ prints, per query kind:
 - for queries about nothing in the archive, how many found anything (should be 0).
 
     .venv/bin/python bench/meaning.py [--ratios 0.3 0.5 0.7] [--margins 0 0.02 0.04]
-                                      [--passages 0 30]
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archive import catalog as cat  # noqa: E402
 from archive import transcript as tr  # noqa: E402
 from archive.paths import transcript_path  # noqa: E402
-from archive.search import documents, meaning, reindex, server  # noqa: E402
+from archive.search import meaning, reindex, server  # noqa: E402
 from archive.search import query as search_mod  # noqa: E402
 from archive.semantic import vectors  # noqa: E402
 from archive.settings import Settings  # noqa: E402
@@ -151,8 +150,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ratios", type=float, nargs="+", default=[0.3, 0.5, 0.7])
     parser.add_argument("--margins", type=float, nargs="+", default=[0.0, 0.02, 0.03, 0.04, 0.05])
-    parser.add_argument("--passages", type=float, nargs="+", default=[0.0, 30.0],
-                        help="seconds per passage vector of a talk (0: one per sentence)")
     parser.add_argument("--port", type=int, default=7981)
     parser.add_argument("--dev", type=Path, default=DEV, help="the judged queries")
     args = parser.parse_args()
@@ -166,11 +163,8 @@ def main() -> None:
         try:
             client = server.client_for(settings, timeout=600)
             catalog = cat.Catalog(settings)
-            report: dict[str, Any] = {}
-            for seconds in args.passages:
-                documents.PASSAGE_SECONDS = seconds
-                reindex.reindex(settings, client, catalog)
-                report.update(grid(settings, client, names, queries, args, f"passages={seconds:g}s"))
+            reindex.reindex(settings, client, catalog)
+            report = grid(settings, client, names, queries, args, "sentences")
             catalog.dispose()
         finally:
             managed.stop()

@@ -168,11 +168,12 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
             # Meilisearch alone: the same documents (segments and talks), pre-built, into other indexes
             docs: list[dict[str, object]] = []
             talk_docs: list[dict[str, object]] = []
-            for talk in catalog.talks():
-                built = documents.talk_documents(settings, talk)
-                if built:  # words only: the vectors' cost is the reindex's below
+            words_only = settings.model_copy(update={"semantic": False})
+            for talk in catalog.talks():  # words only: the vectors' cost is the reindex's below
+                built = documents.talk_documents(words_only, talk)
+                if built:
                     docs.extend(built[0])
-                    talk_docs.append({k: v for k, v in built[1].items() if k != "_vectors"})
+                    talk_docs.append(built[1])
             reindex.create_index(client, "alone")
             reindex.create_index(client, "alone_talks", schema.TALK_SETTINGS)
             t = time.perf_counter()

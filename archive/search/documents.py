@@ -18,7 +18,7 @@ from ..german import index_variants, use_cache
 from ..paths import transcript_path
 from ..semantic import vectors
 from ..settings import Settings
-from .schema import EMBEDDER, PART_POSITIONS, PASSAGE_SECONDS, SENTENCE_GAP
+from .schema import EMBEDDER, PART_POSITIONS, SENTENCE_GAP
 
 Document = dict[str, Any]
 
@@ -63,12 +63,9 @@ def segment_documents(transcript: tr.Transcript, talk: cat.Talk) -> Iterator[Doc
                "speaker": None, "slide": True, **meta}
 
 
-def talk_document(talk: cat.Talk, segments: list[Document],
-                  passages: list[list[float]] | None = None) -> Document:
+def talk_document(talk: cat.Talk, segments: list[Document]) -> Document:
     """The talk index's document: metadata and every sentence, in parts that each stay well
-    under the positions Meilisearch indexes per attribute. With ``passages`` (search by
-    meaning), the vectors of its passages: the talk is as near a query as its nearest passage;
-    ``null`` while it has none, as Meilisearch fails a whole batch over a document without."""
+    under the positions Meilisearch indexes per attribute."""
     text: dict[str, list[str]] = {}
     alt: dict[str, list[str]] = {}
     part, used = 0, 0
@@ -80,11 +77,15 @@ def talk_document(talk: cat.Talk, segments: list[Document],
         text.setdefault(f"p{part}", []).append(seg["text"])
         if seg["text_alt"]:
             alt.setdefault(f"p{part}", []).append(seg["text_alt"])
-    doc = {"id": talk.id, **_meta(talk), "description": talk.description, "text": text,
-           "text_alt": alt}
-    if passages is not None:
-        doc["_vectors"] = {EMBEDDER: passages or None}
-    return doc
+    return {"id": talk.id, **_meta(talk), "description": talk.description, "text": text,
+            "text_alt": alt}
+
+
+def add_vectors(segments: list[Document], stored: vectors.Stored | None) -> None:
+    """Search by meaning: each segment document's stored vector, ``null`` where it has none
+    (Meilisearch fails a whole batch over a document without the embedder's key)."""
+    for doc in segments:
+        doc["_vectors"] = {EMBEDDER: vectors.for_index(stored, doc["idx"])}
 
 
 def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[Document], Document] | None:
@@ -96,9 +97,9 @@ def talk_documents(settings: Settings, talk: cat.Talk) -> tuple[list[Document], 
         return None
     transcript = tr.load(path)
     segments = list(segment_documents(transcript, talk))
-    passages = vectors.passages(transcript, vectors.load(settings, talk.id), PASSAGE_SECONDS) \
-        if settings.semantic else None
-    return segments, talk_document(talk, segments, passages)
+    if settings.semantic:
+        add_vectors(segments, vectors.load(settings, talk.id))
+    return segments, talk_document(talk, segments)
 
 
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

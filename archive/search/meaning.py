@@ -1,11 +1,12 @@
 """Search by meaning: Meilisearch's vector search over the talk index, merged with the keyword
 search, and the sentences of the talks found picked by vector.
 
-- **Talks.** Each talk document holds the vectors of its sentences (a talk is as near a query
-  as its nearest sentence; passages of 30 s measured worse, ``schema.PASSAGE_SECONDS``). One
+- **Talks.** Each segment document holds its sentence's vector, and a talk is as near a query
+  as its nearest sentence (why on the segments: :mod:`archive.search.schema`). One
   multi-search asks Meilisearch for the keyword page, as without meaning, and for the talks
-  nearest the query's vector (``semanticRatio`` 1, with the vector sent: without it a hybrid
-  search quietly runs on keywords alone).
+  nearest the query's vector: the segment index, one hit per talk (``distinct``), whose
+  documents carry the talk's details (``semanticRatio`` 1, with the vector sent: without it a
+  hybrid search quietly runs on keywords alone).
 - **Only what stands out.** e5 rates every German sentence near every other. A talk or a
   sentence counts as found by meaning where its cosine beats the query's own background (its
   mean cosine to everyday German, :mod:`archive.semantic.background`) by :data:`MARGIN`; that
@@ -62,10 +63,12 @@ def of_query(settings: Settings, query: str, exact: bool) -> Meaning | None:
     return Meaning(vector, background.mean_cosine(vector) + MARGIN)
 
 
-def talk_query(keyword: dict[str, Any], found: Meaning) -> dict[str, Any]:
-    """The talks nearest the query's meaning, above its floor, under the same filters."""
-    return {"indexUid": keyword["indexUid"], "q": keyword["q"], "filter": keyword["filter"],
+def talk_query(segment_index: str, keyword: dict[str, Any], found: Meaning) -> dict[str, Any]:
+    """The talks nearest the query's meaning, above its floor, under the same filters: their
+    nearest sentences, one per talk, from the segment index."""
+    return {"indexUid": segment_index, "q": keyword["q"], "filter": keyword["filter"],
             "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0}, "vector": found.vector,
+            "distinct": "talk_id",
             "rankingScoreThreshold": round((1 + found.floor) / 2, 6),
             "limit": keyword["hitsPerPage"], "showRankingScore": True,
             "attributesToRetrieve": keyword["attributesToRetrieve"]}

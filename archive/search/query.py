@@ -210,7 +210,7 @@ def search(
     found = meaning.of_query(settings, query, exact)
     if found is not None:  # which hits hold every word of the query: they stay on top
         talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
-    first, added = _talks(client, talk_query, found, page)
+    first, added = _talks(settings, client, talk_query, found, page)
     worded = [hit["talk_id"] for hit in first["hits"] if not hit.get("_meaning")]
     segments = _moments(settings, client, talk_query, worded, filters.speaker)
     if found is not None:  # talks holding every word of the query keep their moments as before
@@ -251,13 +251,14 @@ def _public(moment: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in moment.items() if k not in ("idx", "all_words")}
 
 
-def _talks(client: SearchClient, talk_query: dict[str, Any], found: meaning.Meaning | None,
-           page: int) -> tuple[dict[str, Any], int]:
+def _talks(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
+           found: meaning.Meaning | None, page: int) -> tuple[dict[str, Any], int]:
     """The keyword answer (page, counts, facets) with, on the first page, the talks found by
     meaning merged in (:func:`archive.search.meaning.merge`); how many those added."""
     if found is None or page > 1:  # the meaning's talks stand on the first page
         return _multi(client, [talk_query])[0], 0
-    first, near = _multi(client, [talk_query, meaning.talk_query(talk_query, found)])
+    near_query = meaning.talk_query(settings.meili_index, talk_query, found)
+    first, near = _multi(client, [talk_query, near_query])
     hits, added = meaning.merge(first["hits"], near["hits"], talk_query["hitsPerPage"])
     return {**first, "hits": hits}, added
 

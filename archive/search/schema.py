@@ -14,7 +14,7 @@ from typing import Any
 from ..semantic.model import DIMENSIONS
 from ..settings import Settings
 
-SCHEMA_VERSION = 6  # 6: sentence vectors in the talk index, for search by meaning
+SCHEMA_VERSION = 7  # 7: a vector on each segment document, for search by meaning
 FACETS = ["event", "year", "town", "speakers", "language"]
 TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
 # A talk's details, searchable in the talk index before its transcript: a match there ranks
@@ -46,13 +46,19 @@ TALK_SETTINGS: dict[str, Any] = {
 
 
 # Search by meaning: Meilisearch's own vector store, fed the archive's vectors
-# (archive/semantic). No `distribution`: a semantic score stays (1 + cosine) / 2, so the floor
-# that archive/search/meaning.py sets per query is exact.
+# (archive/semantic), one per segment document (a sentence or a slide's text). No
+# `distribution`: a semantic score stays (1 + cosine) / 2, so the floor that
+# archive/search/meaning.py sets per query is exact.
+#
+# Why on the segments, not the talks: Meilisearch keeps the i-th vector of every document in
+# a store of its own, and a search visits every store. With a talk's 200 sentence vectors on
+# its talk document a vector search took 70 ms at 100,000 segments whatever the limit; with one
+# vector per segment document, 1.8 ms (bench/search.py, README "Found by meaning"). Passages of
+# 30 s in place of sentences measured worse on the dev set (R@1 0.28 against 0.52).
+# Meilisearch's stable vector store (arroy) is kept: its experimental HNSW store (hannoy,
+# `vectorStore: experimental` behind an instance-wide feature flag) searched 100,000 segment
+# vectors in 1.8 ms against 3.3 ms, but indexed them in 104 s against 69 s.
 EMBEDDER = "meaning"
-# A talk's vectors: one per passage of consecutive sentences this long; 0: one per sentence.
-# Sentences won on the dev set (bench/meaning.py): R@1 0.52 against 0.28 for 30 s passages, and
-# a mean of a passage's sentences was near every query (12 of 12 absent queries found hits).
-PASSAGE_SECONDS = 0.0
 
 
 def embedders(settings: Settings) -> dict[str, Any]:
@@ -63,10 +69,9 @@ def embedders(settings: Settings) -> dict[str, Any]:
 
 
 def index_settings(settings: Settings, base: dict[str, Any]) -> dict[str, Any]:
-    """One index's settings: the schema's, and the talk index gets the embedder when search
-    by meaning is on (the segment index holds no vectors: a sentence found by meaning is
-    picked from the talk's stored vectors, :mod:`archive.search.meaning`)."""
-    found = embedders(settings) if base is TALK_SETTINGS else {}
+    """One index's settings: the schema's, and the segment index gets the embedder when search
+    by meaning is on (the talk index holds no vectors)."""
+    found = embedders(settings) if base is SEGMENT_SETTINGS else {}
     return {**base, "embedders": found} if found else dict(base)
 
 

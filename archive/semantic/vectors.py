@@ -117,29 +117,9 @@ def fill(settings: Settings, talk_id: str, transcript: tr.Transcript,
     return len(missing)
 
 
-def passages(transcript: tr.Transcript, stored: Stored | None, seconds: float
-             ) -> list[list[float]]:
-    """The talk's passages of about ``seconds`` each (consecutive sentences), each the mean of
-    its sentences' vectors; rounded to five decimals for Meilisearch."""
-    if stored is None:
-        return []
-    out: list[list[float]] = []
-    group: list[np.ndarray] = []
-    begun = None
-    for row, seg in enumerate(transcript.segments):
-        if begun is not None and seg.start - begun >= seconds and group:
-            out.append(_mean(group))
-            group, begun = [], None
-        vec = stored.of_row(row)
-        if vec is not None:
-            group.append(vec.astype(np.float32))
-            begun = seg.start if begun is None else begun
-    if group:
-        out.append(_mean(group))
-    return out
-
-
-def _mean(rows: list[np.ndarray]) -> list[float]:
-    mean = np.mean(rows, axis=0)
-    norm = float(np.linalg.norm(mean))
-    return list(np.round(mean / norm if norm else mean, 5).tolist())
+def for_index(stored: Stored | None, row: int) -> list[float] | None:
+    """The vector of document ``row`` as Meilisearch takes it, or None (no vector yet, or an
+    empty text). Rounded to four decimals: a float16 holds about as many, and the JSON of a
+    million segments stays under 3 GB."""
+    vec = None if stored is None else stored.of_row(row)
+    return None if vec is None else list(np.round(vec.astype(np.float32), 4).tolist())

@@ -13,7 +13,7 @@ from archive import catalog as cat
 from archive import transcript as tr
 from archive.errors import TalkarchiveError
 from archive.search import meaning, schema
-from archive.search.documents import segment_documents, talk_document
+from archive.search.documents import add_vectors, segment_documents, talk_document
 from archive.semantic import model, vectors
 from archive.settings import Settings
 
@@ -87,31 +87,31 @@ def test_vectors_of_another_model_or_a_damaged_file_count_as_none(tmp_path: Path
     assert vectors.load(settings, "t1") is None
 
 
-def test_a_talk_document_carries_its_passages_or_null(tmp_path: Path) -> None:
+def test_each_segment_document_carries_its_vector_or_null(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     spoken = transcript("Der Bürgerbus fährt nach Bedarf.", "", "Man bucht per App.")
-    spoken.segments[2].start = 40.0  # a second passage begins 30 s after the first
     vectors.fill(settings, "t1", spoken, Counting())
     stored = vectors.load(settings, "t1")
     assert stored is not None and list(stored.order) == [0, -1, 1]  # no text, no vector
-    found = vectors.passages(spoken, stored, 30.0)
-    assert len(found) == 2 and len(found[0]) == model.DIMENSIONS
-    assert abs(float(np.linalg.norm(found[0])) - 1) < 1e-3
-    assert len(vectors.passages(spoken, stored, 0.0)) == 2  # one per sentence with a vector
     docs = list(segment_documents(spoken, talk()))
-    assert "_vectors" not in docs[0]  # sentences are picked from the stored vectors
-    assert talk_document(talk(), docs, found)["_vectors"][schema.EMBEDDER] == found
-    assert talk_document(talk(), docs, [])["_vectors"] == {schema.EMBEDDER: None}  # or it fails
-    assert "_vectors" not in talk_document(talk(), docs)  # search by meaning off
+    assert "_vectors" not in docs[0]  # search by meaning off
+    add_vectors(docs, stored)
+    sent = [d["_vectors"][schema.EMBEDDER] for d in docs]
+    assert sent[1] is None  # or Meilisearch fails the whole batch
+    assert len(sent[0]) == model.DIMENSIONS and abs(float(np.linalg.norm(sent[0])) - 1) < 1e-3
+    assert float(np.dot(sent[0], stored.vectors[0].astype(np.float32))) > 0.9999
+    add_vectors(docs, None)  # a talk without vectors yet: found by its words alone
+    assert all(d["_vectors"] == {schema.EMBEDDER: None} for d in docs)
+    assert "_vectors" not in talk_document(talk(), docs)  # the talk index holds none
 
 
 def test_turning_meaning_off_or_on_asks_for_another_index() -> None:
     on, off = Settings(semantic=True), Settings(semantic=False)
     assert schema.schema_version(on) != schema.schema_version(off)
-    assert schema.index_settings(on, schema.TALK_SETTINGS)["embedders"][schema.EMBEDDER][
+    assert schema.index_settings(on, schema.SEGMENT_SETTINGS)["embedders"][schema.EMBEDDER][
         "source"] == "userProvided"
-    assert "embedders" not in schema.index_settings(on, schema.SEGMENT_SETTINGS)
-    assert "embedders" not in schema.index_settings(off, schema.TALK_SETTINGS)
+    assert "embedders" not in schema.index_settings(on, schema.TALK_SETTINGS)
+    assert "embedders" not in schema.index_settings(off, schema.SEGMENT_SETTINGS)
 
 
 def test_the_meaning_of_a_query_has_a_vector_and_a_floor() -> None:
@@ -124,8 +124,9 @@ def test_the_meaning_of_a_query_has_a_vector_and_a_floor() -> None:
     assert meaning.of_query(on, "  ", exact=False) is None
     keyword = {"indexUid": "x_talks", "q": "parken", "filter": ["published = true"],
                "hitsPerPage": 10, "attributesToRetrieve": ["talk_id"]}
-    body = meaning.talk_query(keyword, found)  # without the vector: keywords only
+    body = meaning.talk_query("x", keyword, found)  # without the vector: keywords only
     assert body["vector"] is found.vector and body["hybrid"]["semanticRatio"] == 1.0
+    assert body["indexUid"] == "x" and body["distinct"] == "talk_id"  # a talk's best sentence
     assert body["rankingScoreThreshold"] == round((1 + found.floor) / 2, 6)
     assert body["filter"] == keyword["filter"]
 
