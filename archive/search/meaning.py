@@ -38,7 +38,6 @@ import numpy as np
 from ..semantic import background, vectors
 from ..semantic.model import embed_query
 from ..settings import Settings
-from .client import SearchClient
 from .schema import EMBEDDER
 
 RATIO = 0.5  # weight of the meaning against the keywords below the every-word hits
@@ -55,9 +54,14 @@ class Meaning:
     floor: float
 
 
+def wanted(settings: Settings, query: str, exact: bool) -> bool:
+    """Whether this search looks for the query's meaning too."""
+    return settings.semantic and not exact and bool(query.strip())
+
+
 def of_query(settings: Settings, query: str, exact: bool) -> Meaning | None:
     """The query's meaning, when this search looks for it too."""
-    if not settings.semantic or exact or not query.strip():
+    if not wanted(settings, query, exact):
         return None
     vector = embed_query(query)
     return Meaning(vector, background.mean_cosine(vector) + MARGIN)
@@ -101,20 +105,35 @@ def merge(words: list[dict[str, Any]], near: list[dict[str, Any]], per_page: int
     return (strong + [h for _, h in rest])[:per_page], len(added) - dropped
 
 
-def _picks(settings: Settings, talk_id: str, found: Meaning, shown: list[dict[str, Any]]
-           ) -> list[tuple[int, float]]:
-    """(document row, cosine) of the talk's sentences to show as found by meaning."""
-    stored = vectors.load(settings, talk_id)
-    if stored is None or not len(stored.order):
-        return []
-    cosine = stored.vectors.astype(np.float32) @ np.asarray(found.vector, dtype=np.float32)
-    rows = np.flatnonzero(stored.order >= 0)
-    scores = cosine[stored.order[rows]]
-    taken = {m["idx"] for m in shown}
-    best = [(int(rows[i]), float(scores[i])) for i in np.argsort(-scores, kind="stable")
-            if int(rows[i]) not in taken][:PER_TALK]
-    keep = [p for p in best if p[1] >= found.floor]
-    return keep or (best[:1] if not shown else [])
+def picks(settings: Settings, talk_ids: list[str], found: Meaning
+          ) -> dict[str, list[tuple[int, float]]]:
+    """Per talk, (document row, cosine) of its sentences nearest the query, best first: enough
+    to fill its moments past the keyword hits it may show (:func:`add_moments` chooses)."""
+    query = np.asarray(found.vector, dtype=np.float32)
+    out: dict[str, list[tuple[int, float]]] = {}
+    for talk_id in talk_ids:
+        stored = vectors.load(settings, talk_id)
+        if stored is None or not len(stored.order):
+            continue
+        rows = np.flatnonzero(stored.order >= 0)
+        scores = (stored.vectors.astype(np.float32) @ query)[stored.order[rows]]
+        best = np.argsort(-scores, kind="stable")[: 2 * PER_TALK]
+        out[talk_id] = [(int(rows[i]), float(scores[i])) for i in best]
+    return out
+
+
+def moments_query(segment_index: str, picked: dict[str, list[tuple[int, float]]],
+                  speaker_filter: str | None) -> dict[str, Any] | None:
+    """The search request that fetches the picked sentences (sent with the keyword moments, in
+    one round trip); ``speaker_filter`` (a filter expression) keeps one speaker's."""
+    wanted = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r, _ in rows)}])'
+              for t, rows in picked.items() if rows]
+    if not wanted:
+        return None
+    where = " OR ".join(wanted)
+    return {"indexUid": segment_index, "q": "",
+            "filter": f"({where}) AND {speaker_filter}" if speaker_filter else where,
+            "limit": sum(len(rows) for rows in picked.values()), "attributesToRetrieve": _FIELDS}
 
 
 def _moment(doc: dict[str, Any]) -> dict[str, Any]:
@@ -126,23 +145,18 @@ def _moment(doc: dict[str, Any]) -> dict[str, Any]:
             "all_words": False}
 
 
-def add_moments(settings: Settings, client: SearchClient,
-                segments: dict[str, list[dict[str, Any]]], found: Meaning,
-                speaker_filter: str | None) -> None:
-    """Each talk's sentences found by meaning, merged into its moments ahead of keyword hits
-    of only some of the query's words; a talk with every-word hits keeps its moments as they
-    are. ``speaker_filter`` (a filter expression) keeps one speaker's sentences."""
-    picks = {t: _picks(settings, t, found, shown) for t, shown in segments.items()
-             if not any(m["all_words"] for m in shown)}  # the speaker's own words suffice
-    wanted = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r, _ in rows)}])'
-              for t, rows in picks.items() if rows]
-    if not wanted:
-        return
-    where = " OR ".join(wanted)
-    if speaker_filter:
-        where = f"({where}) AND {speaker_filter}"
-    docs = {(d["talk_id"], d["idx"]): d for d in client.documents(
-        settings.meili_index, where, _FIELDS, limit=PER_TALK * len(wanted))}
-    for talk_id, rows in picks.items():
-        near = [_moment(docs[(talk_id, r)]) for r, _ in rows if (talk_id, r) in docs]
-        segments[talk_id] = (near + segments[talk_id])[:PER_TALK]
+def add_moments(segments: dict[str, list[dict[str, Any]]],
+                picked: dict[str, list[tuple[int, float]]], fetched: list[dict[str, Any]],
+                found: Meaning) -> None:
+    """Each talk's sentences found by meaning (above the floor; the nearest one where the talk
+    shows nothing else), merged into its moments ahead of keyword hits of only some of the
+    query's words; a talk with every-word hits keeps its moments as they are."""
+    docs = {(d["talk_id"], d["idx"]): d for d in fetched}
+    for talk_id, rows in picked.items():
+        shown = segments.get(talk_id, [])
+        if any(m["all_words"] for m in shown):  # the speaker's own words suffice
+            continue
+        taken = {m["idx"] for m in shown}
+        best = [(r, c) for r, c in rows if r not in taken and (talk_id, r) in docs][:PER_TALK]
+        keep = [p for p in best if p[1] >= found.floor] or (best[:1] if not shown else [])
+        segments[talk_id] = ([_moment(docs[(talk_id, r)]) for r, _ in keep] + shown)[:PER_TALK]

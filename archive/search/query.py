@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,9 @@ MAX_QUERY = 200
 PER_PAGE = 10
 SEGMENTS_PER_TALK = 5
 SEGMENT_POOL = 40
+# The keyword request of a search by meaning runs here while the query is embedded: at a
+# million segments the two took 9 and 8 ms one after the other (bench/search.py).
+_KEYWORDS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="keyword-search")
 _PRE, _POST = "\ue000", "\ue001"
 
 
@@ -169,25 +173,30 @@ def _per_talk(settings: Settings, client: SearchClient, talk_query: dict[str, An
 
 
 def _moments(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
-             talk_ids: list[str], speaker: str | None) -> dict[str, list[dict[str, Any]]]:
+             talk_ids: list[str], speaker: str | None, extra: dict[str, Any] | None = None
+             ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
     """The best matching sentences of the page's talks: one shared pool, then one query per
     talk the pool left empty; under a speaker filter, a talk whose listed speaker was never
-    given a voice shows its best sentences of anyone."""
+    given a voice shows its best sentences of anyone. ``extra``, a request sent in the same
+    round trip as the pool (the sentences found by meaning), and its hits."""
     segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
-    if not (talk_query["q"] and talk_ids):
-        return segments
-    pool = build_segment_queries(settings, talk_query, talk_ids, speaker=speaker)
-    for hit in _multi(client, pool)[0]["hits"]:
+    pool = build_segment_queries(settings, talk_query, talk_ids, speaker=speaker) \
+        if talk_query["q"] and talk_ids else []
+    results = _multi(client, pool + [extra]) if extra else _multi(client, pool) if pool else []
+    for hit in results[0]["hits"] if pool else []:
         found = segments.get(hit["talk_id"])
         if found is not None and len(found) < SEGMENTS_PER_TALK:
             found.append(_segment(hit))
+    extra_hits = results[-1]["hits"] if extra else []
+    if not pool:
+        return segments, extra_hits
     missing = [t for t in talk_ids if not segments[t]]
     if missing:  # talks whose best segments rank below the shared pool
         segments.update(_per_talk(settings, client, talk_query, missing, speaker))
     unvoiced = [t for t in talk_ids if not segments[t]] if speaker else []
     if unvoiced:
         segments.update(_per_talk(settings, client, talk_query, unvoiced, None))
-    return segments
+    return segments, extra_hits
 
 
 def search(
@@ -204,22 +213,29 @@ def search(
     """Talks ranked by how well they match, each with its best segments: two Meilisearch
     round trips for a query (talks, then their segments), one to browse. Unless ``exact``
     (or search by meaning is off), what the query means is searched for too
-    (:mod:`archive.search.meaning`)."""
+    (:mod:`archive.search.meaning`): the keyword request goes out while the query is embedded,
+    the nearest talks' request after."""
     filters = filters or Filters()
     talk_query = build_talk_query(settings, query, filters, page, staff=staff, per_page=per_page)
-    found = meaning.of_query(settings, query, exact)
-    if found is not None:  # which hits hold every word of the query: they stay on top
+    keywords: Future[list[dict[str, Any]]] | None = None
+    if meaning.wanted(settings, query, exact):  # which hits hold every word: they stay on top
         talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
-    first, added = _talks(settings, client, talk_query, found, page)
+        keywords = _KEYWORDS.submit(_multi, client, [talk_query])  # while the query is embedded
+    found = meaning.of_query(settings, query, exact)
+    first, added = _talks(settings, client, talk_query, found, page, keywords)
     worded = [hit["talk_id"] for hit in first["hits"] if not hit.get("_meaning")]
-    segments = _moments(settings, client, talk_query, worded, filters.speaker)
+    picked: dict[str, list[tuple[int, float]]] = {}
+    extra = None
     if found is not None:  # talks holding every word of the query keep their moments as before
+        partial = [hit["talk_id"] for hit in first["hits"]
+                   if hit.get("_meaning") or not meaning.all_words(hit)]
+        picked = meaning.picks(settings, partial, found)
+        voice = f"speaker = {quote(filters.speaker)}" if filters.speaker else None
+        extra = meaning.moments_query(settings.meili_index, picked, voice)
+    segments, fetched = _moments(settings, client, talk_query, worded, filters.speaker, extra)
+    if found is not None:
         segments.update({hit["talk_id"]: [] for hit in first["hits"] if hit.get("_meaning")})
-        partial = {hit["talk_id"]: segments[hit["talk_id"]] for hit in first["hits"]
-                   if hit.get("_meaning") or not meaning.all_words(hit)}
-        meaning.add_moments(settings, client, partial, found,
-                            f"speaker = {quote(filters.speaker)}" if filters.speaker else None)
-        segments.update(partial)
+        meaning.add_moments(segments, picked, fetched, found)
     talks = [
         {
             "id": hit["talk_id"],
@@ -252,13 +268,15 @@ def _public(moment: dict[str, Any]) -> dict[str, Any]:
 
 
 def _talks(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
-           found: meaning.Meaning | None, page: int) -> tuple[dict[str, Any], int]:
-    """The keyword answer (page, counts, facets) with, on the first page, the talks found by
-    meaning merged in (:func:`archive.search.meaning.merge`); how many those added."""
+           found: meaning.Meaning | None, page: int,
+           keywords: Future[list[dict[str, Any]]] | None) -> tuple[dict[str, Any], int]:
+    """The keyword answer (page, counts, facets; ``keywords`` when already asked) with, on the
+    first page, the talks found by meaning merged in (:func:`archive.search.meaning.merge`);
+    how many those added."""
     if found is None or page > 1:  # the meaning's talks stand on the first page
-        return _multi(client, [talk_query])[0], 0
-    near_query = meaning.talk_query(settings.meili_index, talk_query, found)
-    first, near = _multi(client, [talk_query, near_query])
+        return (keywords.result() if keywords else _multi(client, [talk_query]))[0], 0
+    near = _multi(client, [meaning.talk_query(settings.meili_index, talk_query, found)])[0]
+    first = (keywords.result() if keywords else _multi(client, [talk_query]))[0]
     hits, added = meaning.merge(first["hits"], near["hits"], talk_query["hitsPerPage"])
     return {**first, "hits": hits}, added
 

@@ -25,7 +25,12 @@ from .schema import (
     talks_uid,
 )
 
-Progress = Callable[[int, int], None]  # documents sent, total
+# (work done, all the work): each segment counts twice, once sent and once indexed; at a
+# million segments Meilisearch's indexing is most of a rebuild's time.
+Progress = Callable[[int, int], None]
+# How long one of a rebuild's tasks may take: Meilisearch batches the queued additions, and a
+# batch of a million segments with their vectors ran past the client's 300 s (bench/search.py).
+TASK_TIMEOUT = 3600.0
 
 
 def create_index(client: SearchClient, uid: str, settings: dict[str, Any] | None = None) -> None:
@@ -63,7 +68,7 @@ class _Build:
     segments: tuple[str, str]
     talks: tuple[str, str]
     live: bool
-    tasks: list[int] = field(default_factory=list)
+    tasks: list[tuple[int, int]] = field(default_factory=list)  # (task, segments it adds)
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -97,19 +102,29 @@ def _send(settings: Settings, client: SearchClient, catalog: cat.Catalog, build:
         if docs is None:
             continue
         segments, talk_doc = docs
-        build.tasks += [client.add_documents(build.segments[1], batch)
+        build.tasks += [(client.add_documents(build.segments[1], batch), len(batch))
                         for batch in batches(segments, settings.index_batch_size)]
         pending.append(talk_doc)
         pending_size += len(segments)
         if pending_size >= settings.index_batch_size:
-            build.tasks.append(client.add_documents(build.talks[1], pending))
+            build.tasks.append((client.add_documents(build.talks[1], pending), 0))
             pending, pending_size = [], 0
         sent += len(segments)
         if progress:
-            progress(sent, total)
+            progress(sent, 2 * total)
     if pending:
-        build.tasks.append(client.add_documents(build.talks[1], pending))
+        build.tasks.append((client.add_documents(build.talks[1], pending), 0))
     return sent
+
+
+def _wait(client: SearchClient, build: _Build, sent: int, progress: Progress | None) -> None:
+    """Follow the rebuild's tasks to the end, counting the segments Meilisearch has indexed."""
+    done = sent
+    for task, count in build.tasks:
+        client.wait(task, timeout=TASK_TIMEOUT)
+        done += count
+        if progress:
+            progress(done, 2 * sent)
 
 
 def _swap_in(client: SearchClient, build: _Build) -> None:
@@ -127,8 +142,7 @@ def reindex(settings: Settings, client: SearchClient, catalog: cat.Catalog,
     high_water = catalog.outbox_high_water()
     build = _prepare(settings, client)
     sent = _send(settings, client, catalog, build, progress)
-    for task in build.tasks:
-        client.wait(task)
+    _wait(client, build, sent, progress)
     if build.live:
         _swap_in(client, build)
     catalog.outbox_done(high_water)

@@ -4,7 +4,9 @@ Meilisearch runs in tests/e2e/test_meaning.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -146,19 +148,12 @@ def test_every_word_hits_keep_their_order_and_a_partial_hit_needs_meaning_too() 
     assert meaning.merge(words, [], 1)[0] == [words[0]]  # type: ignore[arg-type]
 
 
-class Documents:
-    """The one call :func:`meaning.add_moments` makes: segment documents by filter."""
-
-    def __init__(self, docs: list[dict[str, object]]) -> None:
-        self.docs, self.asked = docs, ""
-
-    def documents(self, uid: str, where: str, fields: list[str], limit: int = 1000
-                  ) -> list[dict[str, object]]:
-        self.asked = where
-        return [d for d in self.docs
-                if any(f'talk_id = "{d["talk_id"]}" AND idx IN [' in part and
-                       str(d["idx"]) in part.split("[", 1)[1].split("]")[0].split(", ")
-                       for part in where.split(" OR "))]
+def fetch(docs: list[dict[str, object]], where: str) -> list[dict[str, object]]:
+    """What Meilisearch answers to :func:`meaning.moments_query`'s filter."""
+    return [d for d in docs
+            if any(f'talk_id = "{d["talk_id"]}" AND idx IN [' in part and
+                   str(d["idx"]) in part.split("[", 1)[1].split("]")[0].split(", ")
+                   for part in where.split(" OR "))]
 
 
 def test_sentences_found_by_meaning_come_before_partial_hits_and_jump_to_their_start(
@@ -171,33 +166,46 @@ def test_sentences_found_by_meaning_come_before_partial_hits_and_jump_to_their_s
         vectors.fill(settings, talk_id, spoken, model.embed)
     docs = [{"talk_id": t, "idx": i, "start": s.start, "end": s.end, "text": s.text,
              "speaker": None} for t in ("t1", "t2") for i, s in enumerate(spoken.segments)]
-    client = Documents(docs)
     vector = model.embed_query("Freiwillige sitzen am Steuer")
     anything = meaning.Meaning(vector, floor=-1.0)  # any sentence of the talk may be shown
+    picked = meaning.picks(settings, ["t1", "t2", "no-vectors"], anything)
+    assert set(picked) == {"t1", "t2"} and picked["t2"][0][0] == 1  # the nearest first
+    query = meaning.moments_query("segs", picked, None)
+    assert query is not None and query["indexUid"] == "segs" and query["q"] == ""
     worded = {"idx": 0, "meaning": False, "all_words": True, "at": 0.0}
     partial = {"idx": 2, "meaning": False, "all_words": False, "at": 10.0}
     moments = {"t1": [worded], "t2": [partial]}
-    meaning.add_moments(settings, client, moments, anything, None)  # type: ignore[arg-type]
+    meaning.add_moments(moments, picked, fetch(docs, query["filter"]), anything)  # type: ignore[arg-type]
     assert moments["t1"] == [worded]  # the speaker's own words: kept as they are
     found = moments["t2"][0]
     assert found["meaning"] and found["idx"] == 1 and found["at"] == 5.0  # the nearest first
     assert found["url"] == "/talks/t2?t=5" and "<" not in found["text"]
-    assert moments["t2"][-1] is partial
+    assert moments["t2"][-1] is partial and len(moments["t2"]) == 3  # each sentence once
     strict = meaning.Meaning(vector, floor=1.01)  # nothing is that near: the best one still
     alone: dict[str, list[dict[str, object]]] = {"t2": []}
-    meaning.add_moments(settings, client, alone, strict, 'speaker = "Anna"')  # type: ignore[arg-type]
-    assert client.asked.endswith('AND speaker = "Anna"')
+    only_t2 = {"t2": picked["t2"]}
+    query = meaning.moments_query("segs", only_t2, 'speaker = "Anna"')
+    assert query is not None and query["filter"].endswith('AND speaker = "Anna"')
+    meaning.add_moments(alone, only_t2, fetch(docs, query["filter"]), strict)  # type: ignore[arg-type]
     assert [m["idx"] for m in alone["t2"]] == [1]  # a talk found by meaning shows its best
+    assert meaning.moments_query("segs", {}, None) is None
 
 
-def test_the_api_asks_keywords_and_the_nearest_talks_in_one_round_trip(tmp_path: Path) -> None:
+def test_the_api_asks_keywords_while_it_embeds_then_the_nearest_talks(tmp_path: Path) -> None:
     from .fakes import FakeSearch, add_talk, app_with
 
+    class ByKind(FakeSearch):  # the two requests go out from two threads: answered by kind
+        def __init__(self, words: dict[str, Any], near: dict[str, Any]) -> None:
+            super().__init__()
+            self.words, self.near = words, near
+
+        def multi_search(self, queries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+            self.requests.append([dict(q) for q in queries])
+            return [self.near if "vector" in q else self.words for q in queries]
+
     talk_hit = {"talk_id": "t1", "title": "Mobilität", "speakers": [], "_rankingScore": 0.93}
-    search = FakeSearch([
-        [{"hits": [], "totalHits": 0, "facetDistribution": {"town": {"Soest": 7}}},
-         {"hits": [talk_hit]}],
-    ])
+    search = ByKind({"hits": [], "totalHits": 0, "facetDistribution": {"town": {"Soest": 7}}},
+                    {"hits": [talk_hit]})
     with app_with(tmp_path, search, semantic=True) as (client, catalog, _token):
         add_talk(catalog, tmp_path, "t1")
         r = client.get("/api/search", params={"q": "Wo kann ich parken?"})
@@ -210,8 +218,9 @@ def test_the_api_asks_keywords_and_the_nearest_talks_in_one_round_trip(tmp_path:
     assert body["meaning"] is True and body["facets"] == {"town": {"Soest": 7}}
     assert body["total"] == 1 and body["talks"][0]["id"] == "t1"
     assert body["talks"][0]["segments"] == []  # no stored vectors: no sentence to show
-    words, near = search.requests[0]
+    assert len(search.requests) == 2  # a talk found by meaning alone asks no keyword moments
+    [words], [near] = sorted(search.requests, key=lambda r: "vector" in r[0])
     assert "vector" not in words and words["showRankingScoreDetails"] is True
     assert len(near["vector"]) == model.DIMENSIONS and near["hybrid"]["semanticRatio"] == 1.0
-    assert len(search.requests) == 1  # a talk found by meaning alone asks no keyword moments
-    assert "vector" not in exact.requests[0][0]
+    assert near["filter"] == words["filter"] and near["distinct"] == "talk_id"
+    assert len(exact.requests) == 1 and "vector" not in exact.requests[0][0]
