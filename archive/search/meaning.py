@@ -126,11 +126,11 @@ def moments_query(segment_index: str, picked: dict[str, list[tuple[int, float]]]
                   speaker_filter: str | None) -> dict[str, Any] | None:
     """The search request that fetches the picked sentences (sent with the keyword moments, in
     one round trip); ``speaker_filter`` (a filter expression) keeps one speaker's."""
-    wanted = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r, _ in rows)}])'
-              for t, rows in picked.items() if rows]
-    if not wanted:
+    parts = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r, _ in rows)}])'
+             for t, rows in picked.items() if rows]
+    if not parts:
         return None
-    where = " OR ".join(wanted)
+    where = " OR ".join(parts)
     return {"indexUid": segment_index, "q": "",
             "filter": f"({where}) AND {speaker_filter}" if speaker_filter else where,
             "limit": sum(len(rows) for rows in picked.values()), "attributesToRetrieve": _FIELDS}
