@@ -12,8 +12,9 @@ transcript sentences recombined) and measure, in one run:
 - p50/p95/p99 sequentially and with 16 concurrent clients (target p95 <= 20 ms sequential at 1M);
 - search by meaning (issue 22): every talk's sentence vectors stored beside its transcript, the
   reindex that sends them (target <= 30 min at 1M), GET /api/search with words and meaning
-  (the default; target p95 <= 40 ms) against `exact=true` (words only, the figures above), and
-  Meilisearch's resident memory and disk with the vectors.
+  (the default; target p95 <= 40 ms) against `exact=true` (words only, the figures above), the
+  share of queries whose keyword page left room for the meaning (the others are not embedded),
+  and Meilisearch's resident memory and disk with the vectors.
 
     .venv/bin/python bench/search.py [--sizes 100000 1000000] [--queries 300]
 """
@@ -41,6 +42,7 @@ from archive import catalog as cat  # noqa: E402
 from archive import transcript as tr  # noqa: E402
 from archive.paths import transcript_path  # noqa: E402
 from archive.search import documents, reindex, schema, server  # noqa: E402
+from archive.search import meaning as meaning_mod  # noqa: E402
 from archive.search import query as search_mod  # noqa: E402
 from archive.semantic import model, vectors  # noqa: E402
 from archive.settings import Settings  # noqa: E402
@@ -111,6 +113,24 @@ def paraphrases() -> list[str]:
     """A citizen's questions from the judged dev set (bench/meaning.py), for hybrid timings."""
     dev = Path(__file__).resolve().parent / "data" / "meaning_queries.json"
     return [q["query"] for q in json.loads(dev.read_text())["queries"] if q["kind"] != "exact"]
+
+
+def embedded_share(settings: Settings, client: object, queries: list[str]) -> float:
+    """The share of queries searched by meaning too (their keyword page left room for it)."""
+    embedded: list[str] = []
+    real = meaning_mod.of_query
+
+    def counted(query: str) -> meaning_mod.Meaning:
+        embedded.append(query)
+        return real(query)
+
+    meaning_mod.of_query = counted
+    try:
+        for q in queries:
+            search_mod.search(settings, client, q)  # type: ignore[arg-type]
+    finally:
+        meaning_mod.of_query = real
+    return round(len(embedded) / len(queries), 3)
 
 
 def footprint(managed: server.ManagedMeili, data: Path) -> dict[str, float]:
@@ -273,6 +293,9 @@ def run_size(n: int, queries: int, rng: random.Random, port: int) -> dict[str, o
                                       "api_sequential_ms": through_api,
                                       "api_hybrid_ms": hybrid_api}, words)
             report["api_hybrid_paraphrases_ms"] = timed(hybrid_api, paraphrases() * 3)
+            report["embedded_share"] = {  # the rest: a full first page of every-word hits
+                "words": embedded_share(settings, client, words),
+                "paraphrases": embedded_share(settings, client, paraphrases())}
             report["meilisearch"] = footprint(managed, Path(tmp))
             report.update(sequential)
             report["api_16_clients_ms"] = timed(through_api, words * 2, workers=16)

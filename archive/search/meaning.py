@@ -2,11 +2,13 @@
 search, and the sentences of the talks found picked by vector.
 
 - **Talks.** Each segment document holds its sentence's vector, and a talk is as near a query
-  as its nearest sentence (why on the segments: :mod:`archive.search.schema`). One
-  multi-search asks Meilisearch for the keyword page, as without meaning, and for the talks
-  nearest the query's vector: the segment index, one hit per talk (``distinct``), whose
-  documents carry the talk's details (``semanticRatio`` 1, with the vector sent: without it a
-  hybrid search quietly runs on keywords alone).
+  as its nearest sentence (why on the segments: :mod:`archive.search.schema`). The keyword
+  page comes first. Where the meaning could change nothing on it (:func:`needed`: every talk
+  on a full first page holds every word), the query is not even embedded. Otherwise the
+  query is embedded, and the page's moments are asked beside the talks nearest the query's
+  vector: the segment index, one hit per talk (``distinct``), whose documents carry the
+  talk's details (``semanticRatio`` 1, with the vector sent: without it a hybrid search
+  quietly runs on keywords alone).
 - **Only what stands out.** e5 rates every German sentence near every other. A talk or a
   sentence counts as found by meaning where its cosine beats the query's own background (its
   mean cosine to everyday German, :mod:`archive.semantic.background`) by :data:`MARGIN`; that
@@ -16,7 +18,8 @@ search, and the sentences of the talks found picked by vector.
   at the top; below them, talks found by meaning and talks holding only some of the words
   (kept only where they are near in meaning too) are merged by score, the meaning's weighted
   by :data:`RATIO` and the keywords' by 1 - RATIO. The counts and facets are the keyword
-  query's, corrected by the talks the meaning added and dropped.
+  query's, corrected by the talks the meaning added and dropped. The meaning's talks stand on
+  the first page only, so a full first page of every-word hits adds none to the count.
 - **Moments.** A hit found by meaning has no match positions. Its sentences are ranked by
   their stored vectors against the query's (a dot product over a few hundred rows, cached):
   a talk with every-word keyword hits shows those as before; in any other talk the sentences
@@ -59,12 +62,18 @@ def wanted(settings: Settings, query: str, exact: bool) -> bool:
     return settings.semantic and not exact and bool(query.strip())
 
 
-def of_query(settings: Settings, query: str, exact: bool) -> Meaning | None:
-    """The query's meaning, when this search looks for it too."""
-    if not wanted(settings, query, exact):
-        return None
+def of_query(query: str) -> Meaning:
+    """The query's meaning: its vector and the cosine above its background."""
     vector = embed_query(query)
     return Meaning(vector, background.mean_cosine(vector) + MARGIN)
+
+
+def needed(hits: list[dict[str, Any]], page: int, per_page: int) -> bool:
+    """Whether the query's meaning could change a page of keyword hits: not where every talk
+    on it holds every word of the query, and (on the first page, where the talks found by
+    meaning stand below those) the page is full."""
+    strong = sum(1 for hit in hits if all_words(hit))
+    return strong < (per_page if page == 1 else len(hits))
 
 
 def talk_query(segment_index: str, keyword: dict[str, Any], found: Meaning) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,10 @@ MAX_QUERY = 200
 PER_PAGE = 10
 SEGMENTS_PER_TALK = 5
 SEGMENT_POOL = 40
-# The keyword request of a search by meaning runs here while the query is embedded: at a
-# million segments the two took 9 and 8 ms one after the other (bench/search.py).
-_KEYWORDS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="keyword-search")
+# The moments of a search by meaning are asked here while the nearest talks' request goes out.
+# The query is embedded before either: the engine takes both cores, and a request beside it
+# slowed it from 6 to 11 ms at a million segments (bench/search.py).
+_KEYWORDS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="keyword-moments")
 _PRE, _POST = "\ue000", "\ue001"
 
 
@@ -173,30 +174,33 @@ def _per_talk(settings: Settings, client: SearchClient, talk_query: dict[str, An
 
 
 def _moments(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
-             talk_ids: list[str], speaker: str | None, extra: dict[str, Any] | None = None
-             ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+             talk_ids: list[str], speaker: str | None) -> dict[str, list[dict[str, Any]]]:
     """The best matching sentences of the page's talks: one shared pool, then one query per
     talk the pool left empty; under a speaker filter, a talk whose listed speaker was never
-    given a voice shows its best sentences of anyone. ``extra``, a request sent in the same
-    round trip as the pool (the sentences found by meaning), and its hits."""
+    given a voice shows its best sentences of anyone."""
     segments: dict[str, list[dict[str, Any]]] = {t: [] for t in talk_ids}
-    pool = build_segment_queries(settings, talk_query, talk_ids, speaker=speaker) \
-        if talk_query["q"] and talk_ids else []
-    results = _multi(client, pool + [extra]) if extra else _multi(client, pool) if pool else []
-    for hit in results[0]["hits"] if pool else []:
+    if not (talk_query["q"] and talk_ids):
+        return segments
+    pool = build_segment_queries(settings, talk_query, talk_ids, speaker=speaker)
+    for hit in _multi(client, pool)[0]["hits"]:
         found = segments.get(hit["talk_id"])
         if found is not None and len(found) < SEGMENTS_PER_TALK:
             found.append(_segment(hit))
-    extra_hits = results[-1]["hits"] if extra else []
-    if not pool:
-        return segments, extra_hits
     missing = [t for t in talk_ids if not segments[t]]
     if missing:  # talks whose best segments rank below the shared pool
         segments.update(_per_talk(settings, client, talk_query, missing, speaker))
     unvoiced = [t for t in talk_ids if not segments[t]] if speaker else []
     if unvoiced:
         segments.update(_per_talk(settings, client, talk_query, unvoiced, None))
-    return segments, extra_hits
+    return segments
+
+
+def _keywords(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
+              speaker: str | None) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The keyword search: the page of talks (with counts and facets), then their moments."""
+    first = _multi(client, [talk_query])[0]
+    return first, _moments(settings, client, talk_query, [h["talk_id"] for h in first["hits"]],
+                           speaker)
 
 
 def search(
@@ -213,29 +217,16 @@ def search(
     """Talks ranked by how well they match, each with its best segments: two Meilisearch
     round trips for a query (talks, then their segments), one to browse. Unless ``exact``
     (or search by meaning is off), what the query means is searched for too
-    (:mod:`archive.search.meaning`): the keyword request goes out while the query is embedded,
-    the nearest talks' request after."""
+    (:func:`_with_meaning`)."""
     filters = filters or Filters()
     talk_query = build_talk_query(settings, query, filters, page, staff=staff, per_page=per_page)
-    keywords: Future[list[dict[str, Any]]] | None = None
-    if meaning.wanted(settings, query, exact):  # which hits hold every word: they stay on top
-        talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
-        keywords = _KEYWORDS.submit(_multi, client, [talk_query])  # while the query is embedded
-    found = meaning.of_query(settings, query, exact)
-    first, added = _talks(settings, client, talk_query, found, page, keywords)
-    worded = [hit["talk_id"] for hit in first["hits"] if not hit.get("_meaning")]
-    picked: dict[str, list[tuple[int, float]]] = {}
-    extra = None
-    if found is not None:  # talks holding every word of the query keep their moments as before
-        partial = [hit["talk_id"] for hit in first["hits"]
-                   if hit.get("_meaning") or not meaning.all_words(hit)]
-        picked = meaning.picks(settings, partial, found)
-        voice = f"speaker = {quote(filters.speaker)}" if filters.speaker else None
-        extra = meaning.moments_query(settings.meili_index, picked, voice)
-    segments, fetched = _moments(settings, client, talk_query, worded, filters.speaker, extra)
-    if found is not None:
-        segments.update({hit["talk_id"]: [] for hit in first["hits"] if hit.get("_meaning")})
-        meaning.add_moments(segments, picked, fetched, found)
+    wanted = meaning.wanted(settings, query, exact)
+    if wanted:
+        first, segments, added = _with_meaning(settings, client, talk_query, query, page,
+                                               filters.speaker)
+    else:
+        first, segments = _keywords(settings, client, talk_query, filters.speaker)
+        added = 0
     talks = [
         {
             "id": hit["talk_id"],
@@ -259,7 +250,7 @@ def search(
         "pages": math.ceil(total / per_page) if total else 0,
         "talks": talks,
         "facets": first.get("facetDistribution", {}),
-        "meaning": found is not None,
+        "meaning": wanted,
     }
 
 
@@ -267,18 +258,39 @@ def _public(moment: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in moment.items() if k not in ("idx", "all_words")}
 
 
-def _talks(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
-           found: meaning.Meaning | None, page: int,
-           keywords: Future[list[dict[str, Any]]] | None) -> tuple[dict[str, Any], int]:
-    """The keyword answer (page, counts, facets; ``keywords`` when already asked) with, on the
-    first page, the talks found by meaning merged in (:func:`archive.search.meaning.merge`);
-    how many those added."""
-    if found is None or page > 1:  # the meaning's talks stand on the first page
-        return (keywords.result() if keywords else _multi(client, [talk_query]))[0], 0
-    near = _multi(client, [meaning.talk_query(settings.meili_index, talk_query, found)])[0]
-    first = (keywords.result() if keywords else _multi(client, [talk_query]))[0]
-    hits, added = meaning.merge(first["hits"], near["hits"], talk_query["hitsPerPage"])
-    return {**first, "hits": hits}, added
+def _with_meaning(settings: Settings, client: SearchClient, talk_query: dict[str, Any],
+                  query: str, page: int, speaker: str | None
+                  ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], int]:
+    """The keyword page first, asking which hits hold every word (they stay on top). Where
+    the meaning could change nothing on it (:func:`archive.search.meaning.needed`), the query
+    is not embedded: Meilisearch's own hybrid search skips its semantic half the same way.
+    Otherwise the page's moments are asked beside the talks nearest the query's vector,
+    merged on the first page (:func:`archive.search.meaning.merge`); then the sentences
+    nearest the query of the talks that do not hold every word. Returns the page, its
+    moments and how many talks the meaning added to the count."""
+    talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
+    first = _multi(client, [talk_query])[0]
+    ids = [h["talk_id"] for h in first["hits"]]
+    if not meaning.needed(first["hits"], page, talk_query["hitsPerPage"]):
+        return first, _moments(settings, client, talk_query, ids, speaker), 0
+    found = meaning.of_query(query)
+    moments = _KEYWORDS.submit(_moments, settings, client, talk_query, ids, speaker)
+    near = _multi(client, [meaning.talk_query(settings.meili_index, talk_query, found)])[0] \
+        if page == 1 else None  # the meaning's talks stand on the first page
+    segments = moments.result()
+    added = 0
+    if near is not None:
+        hits, added = meaning.merge(first["hits"], near["hits"], talk_query["hitsPerPage"])
+        first = {**first, "hits": hits}
+        segments.update({h["talk_id"]: [] for h in hits if h.get("_meaning")})
+    partial = [hit["talk_id"] for hit in first["hits"]
+               if hit.get("_meaning") or not meaning.all_words(hit)]
+    picked = meaning.picks(settings, partial, found)
+    voice = f"speaker = {quote(speaker)}" if speaker else None
+    fetch = meaning.moments_query(settings.meili_index, picked, voice)
+    fetched = _multi(client, [fetch])[0]["hits"] if fetch else []
+    meaning.add_moments(segments, picked, fetched, found)
+    return first, segments, added
 
 
 def _multi(client: SearchClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -118,12 +118,13 @@ def test_turning_meaning_off_or_on_asks_for_another_index() -> None:
 
 def test_the_meaning_of_a_query_has_a_vector_and_a_floor() -> None:
     on = Settings(semantic=True)
-    found = meaning.of_query(on, "Wo kann ich parken?", exact=False)
-    assert found is not None and len(found.vector) == model.DIMENSIONS
+    found = meaning.of_query("Wo kann ich parken?")
+    assert len(found.vector) == model.DIMENSIONS
     assert 0.5 < found.floor < 1  # above how near the query is to everyday German
-    assert meaning.of_query(on, "parken", exact=True) is None
-    assert meaning.of_query(Settings(semantic=False), "parken", exact=False) is None
-    assert meaning.of_query(on, "  ", exact=False) is None
+    assert meaning.wanted(on, "Wo kann ich parken?", exact=False)
+    assert not meaning.wanted(on, "parken", exact=True)
+    assert not meaning.wanted(Settings(semantic=False), "parken", exact=False)
+    assert not meaning.wanted(on, "  ", exact=False)
     keyword = {"indexUid": "x_talks", "q": "parken", "filter": ["published = true"],
                "hitsPerPage": 10, "attributesToRetrieve": ["talk_id"]}
     body = meaning.talk_query("x", keyword, found)  # without the vector: keywords only
@@ -191,10 +192,10 @@ def test_sentences_found_by_meaning_come_before_partial_hits_and_jump_to_their_s
     assert meaning.moments_query("segs", {}, None) is None
 
 
-def test_the_api_asks_keywords_while_it_embeds_then_the_nearest_talks(tmp_path: Path) -> None:
+def test_the_api_asks_the_keyword_page_then_the_nearest_talks(tmp_path: Path) -> None:
     from .fakes import FakeSearch, add_talk, app_with
 
-    class ByKind(FakeSearch):  # the two requests go out from two threads: answered by kind
+    class ByKind(FakeSearch):  # requests go out from two threads: answered by kind
         def __init__(self, words: dict[str, Any], near: dict[str, Any]) -> None:
             super().__init__()
             self.words, self.near = words, near
@@ -224,3 +225,47 @@ def test_the_api_asks_keywords_while_it_embeds_then_the_nearest_talks(tmp_path: 
     assert len(near["vector"]) == model.DIMENSIONS and near["hybrid"]["semanticRatio"] == 1.0
     assert near["filter"] == words["filter"] and near["distinct"] == "talk_id"
     assert len(exact.requests) == 1 and "vector" not in exact.requests[0][0]
+
+
+def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(tmp_path: Path) -> None:
+    from .fakes import FakeSearch, add_talk, app_with
+
+    every = {"words": {"matchingWords": 2, "maxMatchingWords": 2}}
+    some = {"words": {"matchingWords": 1, "maxMatchingWords": 2}}
+
+    def hits(*details: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"talk_id": f"t{i}", "title": "x", "speakers": [], "_rankingScore": 0.9,
+                 "_rankingScoreDetails": d} for i, d in enumerate(details)]
+
+    assert not meaning.needed(hits(every, every), page=1, per_page=2)  # nothing could join
+    assert meaning.needed(hits(every), page=1, per_page=2)  # room below for the meaning's
+    assert meaning.needed(hits(every, some), page=1, per_page=2)
+    assert not meaning.needed(hits(every), page=2, per_page=2)  # no talk to add later on
+    assert meaning.needed(hits(every, some), page=2, per_page=2)  # its moments may change
+    assert meaning.needed([], page=1, per_page=2)
+
+    class Answers(FakeSearch):
+        def multi_search(self, queries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+            self.requests.append([dict(q) for q in queries])
+            if "vector" in queries[0]:
+                raise AssertionError("the nearest talks were asked")
+            if queries[0]["indexUid"].endswith("_talks"):
+                return [{"hits": hits(*[every] * 10), "totalHits": 30, "facetDistribution": {}}]
+            return [{"hits": []} for _ in queries]
+
+    search = Answers()
+    calls: list[str] = []
+    with app_with(tmp_path, search, semantic=True) as (client, catalog, _token):
+        for i in range(10):
+            add_talk(catalog, tmp_path, f"t{i}")
+        real = meaning.embed_query
+        meaning.embed_query = lambda q: calls.append(q) or real(q)  # type: ignore[assignment, func-returns-value]
+        try:
+            r = client.get("/api/search", params={"q": "Bürgerbus Ehrenamt"})
+        finally:
+            meaning.embed_query = real
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["meaning"] is True and body["total"] == 30 and len(body["talks"]) == 10
+    assert calls == []  # not even embedded
+    assert not any("vector" in q for request in search.requests for q in request)
