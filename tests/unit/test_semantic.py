@@ -227,7 +227,8 @@ def test_the_api_asks_the_keyword_page_then_the_nearest_talks(tmp_path: Path) ->
     assert len(exact.requests) == 1 and "vector" not in exact.requests[0][0]
 
 
-def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(tmp_path: Path) -> None:
+def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from .fakes import FakeSearch, add_talk, app_with
 
     every = {"words": {"matchingWords": 2, "maxMatchingWords": 2}}
@@ -258,12 +259,8 @@ def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(tmp_path: Pat
     with app_with(tmp_path, search, semantic=True) as (client, catalog, _token):
         for i in range(10):
             add_talk(catalog, tmp_path, f"t{i}")
-        real = meaning.embed_query
-        meaning.embed_query = lambda q: calls.append(q) or real(q)  # type: ignore[assignment, func-returns-value]
-        try:
-            r = client.get("/api/search", params={"q": "Bürgerbus Ehrenamt"})
-        finally:
-            meaning.embed_query = real
+        monkeypatch.setattr(meaning, "of_query", calls.append)  # embedding would be a call
+        r = client.get("/api/search", params={"q": "Bürgerbus Ehrenamt"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["meaning"] is True and body["total"] == 30 and len(body["talks"]) == 10
