@@ -17,6 +17,7 @@ Vectors come out L2-normalised as float32, so a dot product is the cosine.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import threading
@@ -40,7 +41,13 @@ FILES = {
         "7506c516bb973b8a4ae6328f7403147905f5d700c200f68e75b712f2a97d9511",
 }
 BATCH = 32  # sentences per call into the engine
-THREADS = 2  # OpenMP threads of the engine: a query takes ~16 ms on two cores, ~31 ms on one
+THREADS = 2  # OpenMP threads of the engine for the archive's sentences (ingest, `embed`)
+# A reader's query runs on one thread. Two made it faster alone (12.5 against 18.5 ms) but not
+# in a search: at a million segments the dev set's questions took p95 57.1-65.3 ms through the
+# API with two, 51.6-54.9 ms with one, at the same median (README, "Where a question's time
+# goes"). The second thread spins or sleeps between the engine's many parallel regions and
+# after the query, beside Meilisearch's requests on a 2-core machine.
+QUERY_THREADS = 1
 _lock = threading.Lock()
 
 
@@ -87,14 +94,25 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     todo = [i for i, text in enumerate(texts) if text.strip()]
     with _lock:  # one call into the engine at a time: a second would only share its cores
         model = _model()
+        _threads()(THREADS)  # this thread may have embedded a query before
         for start in range(0, len(todo), BATCH):
             part = todo[start:start + BATCH]
             out[part] = np.asarray(model.passage([texts[i] for i in part]), dtype=np.float32)
     return out
 
 
+@functools.cache
+def _threads() -> Any:
+    """The engine's ``omp_set_num_threads``, found through the engine (its own libgomp). It
+    sets the calling thread's team size only: an ingest on another thread keeps THREADS."""
+    engine = ctypes.CDLL(str(package_dir() / _engine_name()))
+    return engine.omp_set_num_threads
+
+
 def embed_query(text: str) -> list[float]:
-    """What a reader typed, as a vector Meilisearch takes."""
+    """What a reader typed, as a vector Meilisearch takes (on QUERY_THREADS threads)."""
     with _lock:
-        row = np.asarray(_model().query(text), dtype=np.float32)
+        model = _model()
+        _threads()(QUERY_THREADS)
+        row = np.asarray(model.query(text), dtype=np.float32)
     return [round(float(x), 6) for x in row]

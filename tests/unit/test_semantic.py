@@ -4,6 +4,7 @@ Meilisearch runs in tests/e2e/test_meaning.py."""
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -266,3 +267,17 @@ def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(
     assert body["meaning"] is True and body["total"] == 30 and len(body["talks"]) == 10
     assert calls == []  # not even embedded
     assert not any("vector" in q for request in search.requests for q in request)
+
+
+def test_a_query_runs_on_one_engine_thread_and_the_archive_s_sentences_on_two() -> None:
+    engine = ctypes.CDLL(str(model.package_dir() / model._engine_name()))
+    two = model.embed(["Freiwillige sitzen am Steuer"])[0]
+    assert engine.omp_get_max_threads() == model.THREADS == 2
+    vector = np.asarray(model.embed_query("Wer fährt den Bürgerbus?"), dtype=np.float32)
+    assert engine.omp_get_max_threads() == model.QUERY_THREADS == 1
+    again = model.embed(["Freiwillige sitzen am Steuer"])[0]  # the same thread, two again
+    assert engine.omp_get_max_threads() == 2
+    assert float(two @ again) > 0.99999
+    engine.omp_set_num_threads(2)  # the same query on two threads: the same vector
+    both = np.asarray(model._model().query("Wer fährt den Bürgerbus?"), dtype=np.float32)
+    assert float(vector @ both) > 0.99999
