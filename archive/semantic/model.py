@@ -44,8 +44,8 @@ BATCH = 32  # sentences per call into the engine
 THREADS = 2  # OpenMP threads of the engine for the archive's sentences (ingest, `embed`)
 # A reader's query runs on one thread. Two made it faster alone (12.5 against 18.5 ms) but not
 # in a search: at a million segments the dev set's questions took p95 57.1-65.3 ms through the
-# API with two, 51.6-54.9 ms with one, at the same median (README, "Where a question's time
-# goes"). The second thread spins or sleeps between the engine's many parallel regions and
+# API with two, 46.9-54.9 ms with one, at the same median (README, "A query's embedding on one
+# thread"). The second thread spins or sleeps between the engine's many parallel regions and
 # after the query, beside Meilisearch's requests on a 2-core machine.
 QUERY_THREADS = 1
 _lock = threading.Lock()
