@@ -19,7 +19,7 @@ from .errors import InputError, NotFound
 from .paths import slides_dir, transcript_path
 from .programme import cuts
 from .search.outbox import queue_change
-from .semantic.vectors import vectors_path
+from .semantic.vectors import legacy_path, vectors_path
 from .settings import Settings
 
 MAX_SEGMENT_TEXT = 5000
@@ -115,7 +115,8 @@ def delete(settings: Settings, catalog: cat.Catalog, talk_id: str) -> list[Path]
             if talk.published:  # for harvesters: the id and when, nothing more; a talk never
                 s.merge(cat.DeletedTalk(id=talk_id, deleted_at=now()))  # public leaves no trace
             s.delete(talk)
-        files += [transcript_path(settings, talk_id), vectors_path(settings, talk_id)]
+        files += [transcript_path(settings, talk_id), vectors_path(settings, talk_id),
+                  legacy_path(settings, talk_id)]
         for job in job_rows:
             s.delete(job)
         s.query(cat.VoiceSample).filter_by(talk_id=talk_id).delete()  # the voice goes too

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,13 +79,16 @@ def needed(hits: list[dict[str, Any]], page: int, per_page: int) -> bool:
 
 def talk_query(segment_index: str, keyword: dict[str, Any], found: Meaning) -> dict[str, Any]:
     """The talks nearest the query's meaning, above its floor, under the same filters: their
-    nearest sentences, one per talk, from the segment index."""
+    nearest sentences, one per talk, from the segment index, with the talk's details and the
+    sentence's own fields (often the only moment the talk needs: :func:`by_row`)."""
+    fields = [*keyword["attributesToRetrieve"],
+              *(f for f in _FIELDS if f not in keyword["attributesToRetrieve"])]
     return {"indexUid": segment_index, "q": keyword["q"], "filter": keyword["filter"],
             "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0}, "vector": found.vector,
             "distinct": "talk_id",
             "rankingScoreThreshold": round((1 + found.floor) / 2, 6),
             "limit": keyword["hitsPerPage"], "showRankingScore": True,
-            "attributesToRetrieve": keyword["attributesToRetrieve"]}
+            "attributesToRetrieve": fields}
 
 
 def all_words(hit: dict[str, Any]) -> bool:
@@ -117,7 +121,7 @@ def merge(words: list[dict[str, Any]], near: list[dict[str, Any]], per_page: int
 def picks(settings: Settings, talk_ids: list[str], found: Meaning
           ) -> dict[str, list[tuple[int, float]]]:
     """Per talk, (document row, cosine) of its sentences nearest the query, best first: enough
-    to fill its moments past the keyword hits it may show (:func:`add_moments` chooses)."""
+    to fill its moments past the keyword hits it may show (:func:`chosen` chooses)."""
     query = np.asarray(found.vector, dtype=np.float32)
     out: dict[str, list[tuple[int, float]]] = {}
     for talk_id in talk_ids:
@@ -131,18 +135,44 @@ def picks(settings: Settings, talk_ids: list[str], found: Meaning
     return out
 
 
-def moments_query(segment_index: str, picked: dict[str, list[tuple[int, float]]],
-                  speaker_filter: str | None) -> dict[str, Any] | None:
-    """The search request that fetches the picked sentences (sent with the keyword moments, in
-    one round trip); ``speaker_filter`` (a filter expression) keeps one speaker's."""
-    parts = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r, _ in rows)}])'
-             for t, rows in picked.items() if rows]
+def chosen(segments: dict[str, list[dict[str, Any]]], picked: dict[str, list[tuple[int, float]]],
+           found: Meaning, available: Collection[tuple[str, int]] | None = None
+           ) -> dict[str, list[int]]:
+    """Per talk, the document rows of the sentences to show as found by meaning: those above
+    the floor that it does not show already (the nearest one where it shows nothing else),
+    none where it has every-word hits (the speaker's own words suffice). ``available``: the
+    (talk, row) pairs that may be shown, where a speaker filter keeps only some."""
+    out: dict[str, list[int]] = {}
+    for talk_id, rows in picked.items():
+        shown = segments.get(talk_id, [])
+        if any(m["all_words"] for m in shown):
+            continue
+        taken = {m["idx"] for m in shown}
+        best = [(r, c) for r, c in rows if r not in taken
+                and (available is None or (talk_id, r) in available)][:PER_TALK]
+        keep = [p for p in best if p[1] >= found.floor] or (best[:1] if not shown else [])
+        if keep:
+            out[talk_id] = [r for r, _ in keep]
+    return out
+
+
+def moments_query(segment_index: str, rows: dict[str, list[int]], speaker_filter: str | None
+                  ) -> dict[str, Any] | None:
+    """The search request that fetches these sentences (document rows per talk);
+    ``speaker_filter`` (a filter expression) keeps one speaker's. None: nothing to fetch."""
+    parts = [f'(talk_id = "{t}" AND idx IN [{", ".join(str(r) for r in wanted)}])'
+             for t, wanted in rows.items() if wanted]
     if not parts:
         return None
     where = " OR ".join(parts)
     return {"indexUid": segment_index, "q": "",
             "filter": f"({where}) AND {speaker_filter}" if speaker_filter else where,
-            "limit": sum(len(rows) for rows in picked.values()), "attributesToRetrieve": _FIELDS}
+            "limit": sum(len(wanted) for wanted in rows.values()), "attributesToRetrieve": _FIELDS}
+
+
+def by_row(docs: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Segment documents by (talk, row)."""
+    return {(d["talk_id"], d["idx"]): d for d in docs}
 
 
 def _moment(doc: dict[str, Any]) -> dict[str, Any]:
@@ -154,18 +184,10 @@ def _moment(doc: dict[str, Any]) -> dict[str, Any]:
             "all_words": False}
 
 
-def add_moments(segments: dict[str, list[dict[str, Any]]],
-                picked: dict[str, list[tuple[int, float]]], fetched: list[dict[str, Any]],
-                found: Meaning) -> None:
-    """Each talk's sentences found by meaning (above the floor; the nearest one where the talk
-    shows nothing else), merged into its moments ahead of keyword hits of only some of the
-    query's words; a talk with every-word hits keeps its moments as they are."""
-    docs = {(d["talk_id"], d["idx"]): d for d in fetched}
-    for talk_id, rows in picked.items():
-        shown = segments.get(talk_id, [])
-        if any(m["all_words"] for m in shown):  # the speaker's own words suffice
-            continue
-        taken = {m["idx"] for m in shown}
-        best = [(r, c) for r, c in rows if r not in taken and (talk_id, r) in docs][:PER_TALK]
-        keep = [p for p in best if p[1] >= found.floor] or (best[:1] if not shown else [])
-        segments[talk_id] = ([_moment(docs[(talk_id, r)]) for r, _ in keep] + shown)[:PER_TALK]
+def add_moments(segments: dict[str, list[dict[str, Any]]], shown: dict[str, list[int]],
+                docs: dict[tuple[str, int], dict[str, Any]]) -> None:
+    """Each talk's sentences found by meaning (:func:`chosen`), ahead of its keyword hits of
+    only some of the query's words."""
+    for talk_id, rows in shown.items():
+        found = [_moment(docs[(talk_id, r)]) for r in rows if (talk_id, r) in docs]
+        segments[talk_id] = (found + segments.get(talk_id, []))[:PER_TALK]

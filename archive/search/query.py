@@ -265,32 +265,54 @@ def _with_meaning(settings: Settings, client: SearchClient, talk_query: dict[str
     the meaning could change nothing on it (:func:`archive.search.meaning.needed`), the query
     is not embedded: Meilisearch's own hybrid search skips its semantic half the same way.
     Otherwise the page's moments are asked beside the talks nearest the query's vector,
-    merged on the first page (:func:`archive.search.meaning.merge`); then the sentences
-    nearest the query of the talks that do not hold every word. Returns the page, its
-    moments and how many talks the meaning added to the count."""
+    merged on the first page (:func:`archive.search.meaning.merge`), and the sentences nearest
+    the query of the talks that do not hold every word are picked while the moments are still
+    being asked (:func:`_meaning_moments`). Returns the page, its moments and how many talks
+    the meaning added to the count."""
     talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
     first = _multi(client, [talk_query])[0]
     ids = [h["talk_id"] for h in first["hits"]]
     if not meaning.needed(first["hits"], page, talk_query["hitsPerPage"]):
         return first, _moments(settings, client, talk_query, ids, speaker), 0
-    found = meaning.of_query(query)
     moments = _KEYWORDS.submit(_moments, settings, client, talk_query, ids, speaker)
-    near = _multi(client, [meaning.talk_query(settings.meili_index, talk_query, found)])[0] \
-        if page == 1 else None  # the meaning's talks stand on the first page
-    segments = moments.result()
+    found = meaning.of_query(query)
+    near: list[dict[str, Any]] = []
     added = 0
-    if near is not None:
-        hits, added = meaning.merge(first["hits"], near["hits"], talk_query["hitsPerPage"])
+    if page == 1:  # the meaning's talks stand on the first page
+        near = _multi(client, [meaning.talk_query(settings.meili_index, talk_query, found)]
+                      )[0]["hits"]
+        hits, added = meaning.merge(first["hits"], near, talk_query["hitsPerPage"])
         first = {**first, "hits": hits}
-        segments.update({h["talk_id"]: [] for h in hits if h.get("_meaning")})
     partial = [hit["talk_id"] for hit in first["hits"]
                if hit.get("_meaning") or not meaning.all_words(hit)]
     picked = meaning.picks(settings, partial, found)
-    voice = f"speaker = {quote(speaker)}" if speaker else None
-    fetch = meaning.moments_query(settings.meili_index, picked, voice)
-    fetched = _multi(client, [fetch])[0]["hits"] if fetch else []
-    meaning.add_moments(segments, picked, fetched, found)
+    segments = moments.result()
+    segments.update({h["talk_id"]: [] for h in first["hits"] if h.get("_meaning")})
+    _meaning_moments(settings, client, segments, picked, found, near, speaker)
     return first, segments, added
+
+
+def _meaning_moments(settings: Settings, client: SearchClient,
+                     segments: dict[str, list[dict[str, Any]]],
+                     picked: dict[str, list[tuple[int, float]]], found: meaning.Meaning,
+                     near: list[dict[str, Any]], speaker: str | None) -> None:
+    """Add the sentences found by meaning to the talks' moments. Each near talk's nearest
+    sentence came with it; only the others are fetched, in one round trip (none where the
+    nearest is all a talk shows). Under a speaker filter, which sentences are that speaker's
+    is known once fetched: the picked ones are fetched with it, and chosen among those."""
+    if speaker:
+        rows = {t: [r for r, _ in p] for t, p in picked.items()}
+        fetch = meaning.moments_query(settings.meili_index, rows, f"speaker = {quote(speaker)}")
+        docs = meaning.by_row(_multi(client, [fetch])[0]["hits"] if fetch else [])
+        shown = meaning.chosen(segments, picked, found, docs.keys())
+    else:
+        shown = meaning.chosen(segments, picked, found)
+        docs = meaning.by_row(near)
+        missing = {t: [r for r in rows if (t, r) not in docs] for t, rows in shown.items()}
+        fetch = meaning.moments_query(settings.meili_index, missing, None)
+        if fetch:
+            docs.update(meaning.by_row(_multi(client, [fetch])[0]["hits"]))
+    meaning.add_moments(segments, shown, docs)
 
 
 def _multi(client: SearchClient, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:

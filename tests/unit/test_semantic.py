@@ -90,6 +90,27 @@ def test_vectors_of_another_model_or_a_damaged_file_count_as_none(tmp_path: Path
     assert vectors.load(settings, "t1") is None
 
 
+def test_vectors_in_the_old_npz_format_are_read_and_rewritten_without_embedding(
+        tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    spoken = transcript("Der Bürgerbus fährt nach Bedarf.", "", "Man bucht per App.")
+    vectors.fill(settings, "t1", spoken, Counting())
+    new = vectors.load(settings, "t1")
+    assert new is not None and not new.legacy
+    old = vectors.legacy_path(settings, "t1")
+    np.savez(old, model=np.array(model.MODEL_ID), keys=new.raw_keys, vectors=new.vectors,
+             order=new.order)  # as the archive stored them before
+    vectors.vectors_path(settings, "t1").unlink()
+    before = vectors.load(settings, "t1")
+    assert before is not None and before.legacy and before.keys == new.keys
+    assert np.array_equal(before.vectors, new.vectors) and list(before.order) == [0, -1, 1]
+    nothing = Counting()
+    assert vectors.fill(settings, "t1", spoken, nothing) == 0 and nothing.asked == []
+    after = vectors.load(settings, "t1")
+    assert after is not None and not after.legacy and not old.exists()  # rewritten, old gone
+    assert np.array_equal(after.vectors, new.vectors) and after.keys == new.keys
+
+
 def test_each_segment_document_carries_its_vector_or_null(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     spoken = transcript("Der Bürgerbus fährt nach Bedarf.", "", "Man bucht per App.")
@@ -172,12 +193,15 @@ def test_sentences_found_by_meaning_come_before_partial_hits_and_jump_to_their_s
     anything = meaning.Meaning(vector, floor=-1.0)  # any sentence of the talk may be shown
     picked = meaning.picks(settings, ["t1", "t2", "no-vectors"], anything)
     assert set(picked) == {"t1", "t2"} and picked["t2"][0][0] == 1  # the nearest first
-    query = meaning.moments_query("segs", picked, None)
-    assert query is not None and query["indexUid"] == "segs" and query["q"] == ""
     worded = {"idx": 0, "meaning": False, "all_words": True, "at": 0.0}
     partial = {"idx": 2, "meaning": False, "all_words": False, "at": 10.0}
     moments = {"t1": [worded], "t2": [partial]}
-    meaning.add_moments(moments, picked, fetch(docs, query["filter"]), anything)  # type: ignore[arg-type]
+    shown = meaning.chosen(moments, picked, anything)
+    assert "t1" not in shown and shown["t2"][0] == 1 and sorted(shown["t2"]) == [0, 1]
+    query = meaning.moments_query("segs", shown, None)
+    assert query is not None and query["indexUid"] == "segs" and query["q"] == ""
+    assert query["limit"] == 2
+    meaning.add_moments(moments, shown, meaning.by_row(fetch(docs, query["filter"])))
     assert moments["t1"] == [worded]  # the speaker's own words: kept as they are
     found = moments["t2"][0]
     assert found["meaning"] and found["idx"] == 1 and found["at"] == 5.0  # the nearest first
@@ -186,11 +210,51 @@ def test_sentences_found_by_meaning_come_before_partial_hits_and_jump_to_their_s
     strict = meaning.Meaning(vector, floor=1.01)  # nothing is that near: the best one still
     alone: dict[str, list[dict[str, object]]] = {"t2": []}
     only_t2 = {"t2": picked["t2"]}
-    query = meaning.moments_query("segs", only_t2, 'speaker = "Anna"')
+    query = meaning.moments_query("segs", {"t2": [r for r, _ in picked["t2"]]}, 'speaker = "Anna"')
     assert query is not None and query["filter"].endswith('AND speaker = "Anna"')
-    meaning.add_moments(alone, only_t2, fetch(docs, query["filter"]), strict)  # type: ignore[arg-type]
+    fetched = meaning.by_row(fetch(docs, query["filter"]))
+    shown = meaning.chosen(alone, only_t2, strict, fetched.keys())  # type: ignore[arg-type]
+    meaning.add_moments(alone, shown, fetched)  # type: ignore[arg-type]
     assert [m["idx"] for m in alone["t2"]] == [1]  # a talk found by meaning shows its best
+    # under a speaker filter only that speaker's sentences may be shown: the best of those
+    assert meaning.chosen({"t2": []}, only_t2, strict, {("t2", 2)}) == {"t2": [2]}
     assert meaning.moments_query("segs", {}, None) is None
+
+
+def test_a_near_talk_s_nearest_sentence_needs_no_fetch_and_only_the_others_are_fetched(
+        tmp_path: Path) -> None:
+    from archive.search import query as search_query
+
+    class Recorded:
+        def __init__(self) -> None:
+            self.requests: list[Sequence[Mapping[str, Any]]] = []
+
+        def multi_search(self, queries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+            self.requests.append(queries)
+            return [{"hits": fetch(docs, q["filter"])} for q in queries]
+
+    settings = Settings(data_dir=tmp_path)
+    spoken = transcript("Der Bürgerbus fährt nach Bedarf.",
+                        "Die Fahrer sind Ehrenamtliche aus den Dörfern.", "Im Herbst wächst das Gebiet.")
+    vectors.fill(settings, "t2", spoken, model.embed)
+    docs: list[dict[str, object]] = [
+        {"talk_id": "t2", "idx": i, "start": s.start, "end": s.end, "text": s.text,
+         "speaker": None} for i, s in enumerate(spoken.segments)]
+    vector = model.embed_query("Freiwillige sitzen am Steuer")
+    picked = meaning.picks(settings, ["t2"], meaning.Meaning(vector, floor=-1.0))
+    nearest, cosine = picked["t2"][0]
+    near = [{**docs[nearest], "title": "Bürgerbus"}]  # the talk's hit is its nearest sentence
+    client = Recorded()
+    segments: dict[str, list[dict[str, Any]]] = {"t2": []}
+    only_it = meaning.Meaning(vector, floor=cosine)  # no other sentence reaches the floor
+    search_query._meaning_moments(settings, client, segments, picked, only_it, near, None)  # type: ignore[arg-type]
+    assert [m["idx"] for m in segments["t2"]] == [nearest] and client.requests == []
+    segments = {"t2": []}
+    anything = meaning.Meaning(vector, floor=-1.0)
+    search_query._meaning_moments(settings, client, segments, picked, anything, near, None)  # type: ignore[arg-type]
+    assert [m["idx"] for m in segments["t2"]] == [r for r, _ in picked["t2"]]
+    [[asked]] = client.requests  # one round trip, for the two sentences that did not come
+    assert asked["limit"] == 2 and str(nearest) not in asked["filter"].split("[", 1)[1]
 
 
 def test_the_api_asks_the_keyword_page_then_the_nearest_talks(tmp_path: Path) -> None:
@@ -205,7 +269,8 @@ def test_the_api_asks_the_keyword_page_then_the_nearest_talks(tmp_path: Path) ->
             self.requests.append([dict(q) for q in queries])
             return [self.near if "vector" in q else self.words for q in queries]
 
-    talk_hit = {"talk_id": "t1", "title": "Mobilität", "speakers": [], "_rankingScore": 0.93}
+    talk_hit = {"talk_id": "t1", "title": "Mobilität", "speakers": [], "_rankingScore": 0.93,
+                "idx": 0, "start": 0.0, "end": 2.0, "text": "Parken am Bahnhof."}  # its nearest
     search = ByKind({"hits": [], "totalHits": 0, "facetDistribution": {"town": {"Soest": 7}}},
                     {"hits": [talk_hit]})
     with app_with(tmp_path, search, semantic=True) as (client, catalog, _token):
