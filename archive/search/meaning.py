@@ -5,9 +5,9 @@ search, and the sentences of the talks found picked by vector.
   as its nearest sentence (why on the segments: :mod:`archive.search.schema`). The keyword
   page comes first. Where the meaning could change nothing on it (:func:`needed`: every talk
   on a full first page holds every word), the query is not even embedded. Otherwise the
-  query is embedded, and the page's moments are asked beside the talks nearest the query's
-  vector: the segment index, one hit per talk (``distinct``), whose documents carry the
-  talk's details (``semanticRatio`` 1, with the vector sent: without it a hybrid search
+  page's moments are asked while the query is embedded, and then the talks nearest the
+  query's vector: the segment index, one hit per talk (``distinct``), whose documents carry
+  the talk's details (``semanticRatio`` 1, with the vector sent: without it a hybrid search
   quietly runs on keywords alone).
 - **Only what stands out.** e5 rates every German sentence near every other. A talk or a
   sentence counts as found by meaning where its cosine beats the query's own background (its
@@ -23,7 +23,8 @@ search, and the sentences of the talks found picked by vector.
 - **Moments.** A hit found by meaning has no match positions. Its sentences are ranked by
   their stored vectors against the query's (a dot product over a few hundred rows, cached):
   a talk with every-word keyword hits shows those as before; in any other talk the sentences
-  above the floor come first, then keyword hits of only some of the words.
+  above the floor come first (:func:`chosen`), then keyword hits of only some of the words. A
+  near talk's hit is its nearest sentence, so only its other sentences are fetched.
 
 RATIO and MARGIN were chosen on the judged dev set (bench/meaning.py; README, "Found by
 meaning").

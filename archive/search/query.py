@@ -265,11 +265,11 @@ def _with_meaning(settings: Settings, client: SearchClient, talk_query: dict[str
     """The keyword page first, asking which hits hold every word (they stay on top). Where
     the meaning could change nothing on it (:func:`archive.search.meaning.needed`), the query
     is not embedded: Meilisearch's own hybrid search skips its semantic half the same way.
-    Otherwise the page's moments are asked beside the talks nearest the query's vector,
-    merged on the first page (:func:`archive.search.meaning.merge`), and the sentences nearest
-    the query of the talks that do not hold every word are picked while the moments are still
-    being asked (:func:`_meaning_moments`). Returns the page, its moments and how many talks
-    the meaning added to the count."""
+    Otherwise the page's moments are asked while the query is embedded and the talks nearest
+    its vector are asked, merged on the first page (:func:`archive.search.meaning.merge`), and
+    the sentences nearest the query of the talks that do not hold every word are picked
+    while the moments may still be on their way (:func:`_meaning_moments`). Returns the page,
+    its moments and how many talks the meaning added to the count."""
     talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
     first = _multi(client, [talk_query])[0]
     ids = [h["talk_id"] for h in first["hits"]]
