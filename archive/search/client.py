@@ -116,11 +116,6 @@ class SearchClient:
         with mapped_errors():
             return self.raw.index(uid).update_settings(dict(settings)).task_uid
 
-    def enable_feature(self, name: str) -> None:
-        """Turn on one of Meilisearch's instance-wide experimental features (idempotent)."""
-        with mapped_errors():
-            self.raw.update_experimental_features({name: True})
-
     def swap(self, pairs: Sequence[tuple[str, str]]) -> int:
         with mapped_errors():
             return self.raw.swap_indexes([{"indexes": [a, b]} for a, b in pairs]).task_uid

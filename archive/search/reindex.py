@@ -19,7 +19,6 @@ from .documents import Document, batches, talk_documents
 from .schema import (
     SEGMENT_SETTINGS,
     TALK_SETTINGS,
-    VECTOR_STORE_FEATURE,
     index_settings,
     schema_key,
     schema_version,
@@ -35,11 +34,8 @@ TASK_TIMEOUT = 3600.0
 
 
 def create_index(client: SearchClient, uid: str, settings: dict[str, Any] | None = None) -> None:
-    """Create ``uid`` if missing and give it the schema's settings (turning on the experimental
-    feature a vector store setting needs)."""
+    """Create ``uid`` if missing and give it the schema's settings."""
     create_missing(client, uid)
-    if settings is not None and "vectorStore" in settings:
-        client.enable_feature(VECTOR_STORE_FEATURE)
     client.wait(client.update_settings(uid, SEGMENT_SETTINGS if settings is None else settings))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..semantic.model import DIMENSIONS
 from ..settings import Settings
 
-SCHEMA_VERSION = 8  # 7: a vector on each segment document, for search by meaning; 8: in hannoy
+SCHEMA_VERSION = 7  # 7: a vector on each segment document, for search by meaning
 FACETS = ["event", "year", "town", "speakers", "language"]
 TALK_FIELDS = ["talk_id", "title", "event", "date", "town", "speakers", "has_poster"]
 # A talk's details, searchable in the talk index before its transcript: a match there ranks
@@ -55,14 +55,12 @@ TALK_SETTINGS: dict[str, Any] = {
 # its talk document a vector search took 70 ms at 100,000 segments whatever the limit; with one
 # vector per segment document, 1.8 ms (bench/search.py, README "Found by meaning"). Passages of
 # 30 s in place of sentences measured worse on the dev set (R@1 0.28 against 0.52).
-# The vectors live in Meilisearch's HNSW store (hannoy: `vectorStore: experimental`, behind the
-# instance-wide `vectorStoreSetting` flag, which the rebuild turns on), not in its stable
-# store (arroy). At 100,000 segments hannoy searched in 1.8 ms against 3.3 ms but indexed in
-# 104 s against 69 s; at a million, a question's nearest talks took 5.4 / 9.3 ms (p50 / p95)
-# against 8.0 / 13.3 ms, and turning an arroy index into hannoy took 859 s (README,
-# "Search by meaning at a million segments").
-VECTOR_STORE = "experimental"
-VECTOR_STORE_FEATURE = "vectorStoreSetting"
+# Meilisearch's stable vector store (arroy) is kept: its experimental HNSW store (hannoy,
+# `vectorStore: experimental` behind an instance-wide feature flag) searched 100,000 segment
+# vectors in 1.8 ms against 3.3 ms, but indexed them in 104 s against 69 s. At a million
+# segments (bench/search.py, 2026-12-06) a question's nearest talks took 5.4 / 9.3 ms (p50 /
+# p95) against 8.0 / 13.3 ms and the index took 6.2 GB of disk against 9.7, but the reindex
+# with stored vectors took 1,783 s against 1,170 s: at the 30-minute target, with no margin.
 EMBEDDER = "meaning"
 
 
@@ -77,7 +75,7 @@ def index_settings(settings: Settings, base: dict[str, Any]) -> dict[str, Any]:
     """One index's settings: the schema's, and the segment index gets the embedder when search
     by meaning is on (the talk index holds no vectors)."""
     found = embedders(settings) if base is SEGMENT_SETTINGS else {}
-    return {**base, "embedders": found, "vectorStore": VECTOR_STORE} if found else dict(base)
+    return {**base, "embedders": found} if found else dict(base)
 
 
 def schema_version(settings: Settings) -> str:

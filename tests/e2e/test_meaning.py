@@ -39,17 +39,6 @@ def test_a_paraphrase_finds_the_sentence_and_jumps_to_it(served: Served) -> None
     assert "meaning" in talk["matched"]
 
 
-def test_the_segment_index_keeps_its_vectors_in_the_hnsw_store(served: Served) -> None:
-    from archive.search import schema, server
-
-    settings = served.archive.settings()
-    raw = server.client_for(settings).raw
-    assert raw.get_experimental_features()[schema.VECTOR_STORE_FEATURE] is True
-    live = raw.index(settings.meili_index).get_settings()
-    assert live["vectorStore"] == "experimental" and schema.EMBEDDER in live["embedders"]
-    assert not raw.index(schema.talks_uid(settings.meili_index)).get_settings().get("embedders")
-
-
 def test_exact_words_only_and_a_query_about_nothing(served: Served) -> None:
     exact = search(served, BOOKING, exact="true")
     assert exact["meaning"] is False

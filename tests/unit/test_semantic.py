@@ -134,10 +134,8 @@ def test_turning_meaning_off_or_on_asks_for_another_index() -> None:
     assert schema.schema_version(on) != schema.schema_version(off)
     assert schema.index_settings(on, schema.SEGMENT_SETTINGS)["embedders"][schema.EMBEDDER][
         "source"] == "userProvided"
-    assert schema.index_settings(on, schema.SEGMENT_SETTINGS)["vectorStore"] == "experimental"
     assert "embedders" not in schema.index_settings(on, schema.TALK_SETTINGS)
     assert "embedders" not in schema.index_settings(off, schema.SEGMENT_SETTINGS)
-    assert "vectorStore" not in schema.index_settings(off, schema.SEGMENT_SETTINGS)
 
 
 def test_the_meaning_of_a_query_has_a_vector_and_a_floor() -> None:
