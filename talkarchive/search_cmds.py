@@ -72,7 +72,8 @@ def reindex(ctx: Context, quiet: bool) -> None:
 @pass_ctx
 def embed(ctx: Context, quiet: bool) -> None:
     """Give the talks from before search by meaning their sentence vectors (only those
-    missing are made), then bring them into the index."""
+    missing are made), then bring them into the index. Vectors kept in the older ``.npz``
+    format are rewritten in the current one on the way."""
     settings = ctx.settings
     if not settings.semantic:
         raise InputError("search by meaning is off (TALKARCHIVE_SEMANTIC=false)")

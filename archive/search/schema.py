@@ -60,7 +60,8 @@ TALK_SETTINGS: dict[str, Any] = {
 # vectors in 1.8 ms against 3.3 ms, but indexed them in 104 s against 69 s. At a million
 # segments (bench/search.py, 2026-12-06) a question's nearest talks took 5.4 / 9.3 ms (p50 /
 # p95) against 8.0 / 13.3 ms and the index took 6.2 GB of disk against 9.7, but the reindex
-# with stored vectors took 1,783 s against 1,170 s: at the 30-minute target, with no margin.
+# with stored vectors took 1,783 s against 1,068 s the same day: at the 30-minute target,
+# with no margin.
 EMBEDDER = "meaning"
 
 
