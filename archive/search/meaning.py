@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from ..semantic import background, vectors
-from ..semantic.model import embed_query
+from ..semantic.query_encoder import embed_query
 from ..settings import Settings
 from .schema import EMBEDDER
 

@@ -22,9 +22,9 @@ MAX_QUERY = 200
 PER_PAGE = 10
 SEGMENTS_PER_TALK = 5
 SEGMENT_POOL = 40
-# The moments of a search by meaning are asked here while the query is embedded: a query runs
-# on one engine thread (archive.semantic.model.QUERY_THREADS), so Meilisearch has the other
-# core. (When the engine took both, a request beside it slowed it from 6 to 11 ms at a million
+# The moments of a search by meaning are asked here while the query is embedded: a query is
+# embedded on one thread (archive.semantic.query_encoder), so Meilisearch has the other core.
+# (When an embedding took both, a request beside it slowed it from 6 to 11 ms at a million
 # segments.)
 _KEYWORDS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="keyword-moments")
 _PRE, _POST = "\ue000", "\ue001"

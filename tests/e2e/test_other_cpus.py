@@ -6,10 +6,12 @@ AVX2 path), computes the filterbank and the CAM++ embeddings of two voices and r
 
 Emulation costs about 100x on the engine: this one test takes about 3 minutes on 2 cores. The
 words asserted are the ones the base model hears on both instruction sets (checked with
-``bench/cpu_words.py``)."""
+``bench/cpu_words.py``). A reader's query is embedded there too (ONNX Runtime's 4-bit
+kernels, :mod:`archive.semantic.query_encoder`): about 15 s."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -19,7 +21,7 @@ import numpy as np
 import pytest
 
 from archive import transcript as tr
-from archive.semantic import model, vectors
+from archive.semantic import model, query_encoder, vectors
 from ingest import demo
 from tests import emulation
 from tests.conftest import Archive
@@ -75,3 +77,18 @@ def test_a_whole_ingest_runs_on_a_cpu_without_avx512(archive: Archive, talk: Pat
     # the archive made on the "other" CPU is searched natively
     hit = archive.search("willkommen")["talks"][0]
     assert hit["id"] == talk_id and hit["segments"][0]["at"] < 4.5
+
+
+_QUERY = ("import json\n"
+          "from archive.semantic.query_encoder import embed_query\n"
+          "print(json.dumps(embed_query('Wo kann ich mein Auto abstellen?')))\n")
+
+
+def test_a_query_is_embedded_on_a_cpu_without_avx512(archive: Archive) -> None:
+    assert emulation.available(), "qemu-user is missing: scripts/system-packages.sh installs it"
+    done = subprocess.run(emulation.command(sys.executable, "-c", _QUERY), env=archive.env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    emulated = np.asarray(json.loads(done.stdout.splitlines()[-1]), dtype=np.float32)
+    native = np.asarray(query_encoder.embed_query("Wo kann ich mein Auto abstellen?"))
+    assert float(emulated @ native) > 0.999
