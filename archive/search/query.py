@@ -22,11 +22,12 @@ MAX_QUERY = 200
 PER_PAGE = 10
 SEGMENTS_PER_TALK = 5
 SEGMENT_POOL = 40
-# The moments of a search by meaning are asked here while the query is embedded: a query is
-# embedded on one thread (archive.semantic.query_encoder), so Meilisearch has the other core.
-# (When an embedding took both, a request beside it slowed it from 6 to 11 ms at a million
-# segments.)
-_KEYWORDS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="keyword-moments")
+# A search by meaning sends two requests from here while its own thread works: the page's
+# moments while the query is embedded (on one thread, archive.semantic.query_encoder, so
+# Meilisearch has the other core; when an embedding took both, a request beside it slowed it
+# from 6 to 11 ms at a million segments), and the nearest talks while sentences are picked.
+# Two per search: enough workers that 16 searches at once do not queue behind each other.
+_BESIDE = ThreadPoolExecutor(max_workers=32, thread_name_prefix="search-beside")
 _PRE, _POST = "\ue000", "\ue001"
 
 
@@ -265,28 +266,32 @@ def _with_meaning(settings: Settings, client: SearchClient, talk_query: dict[str
     """The keyword page first, asking which hits hold every word (they stay on top). Where
     the meaning could change nothing on it (:func:`archive.search.meaning.needed`), the query
     is not embedded: Meilisearch's own hybrid search skips its semantic half the same way.
-    Otherwise the page's moments are asked while the query is embedded and the talks nearest
-    its vector are asked, merged on the first page (:func:`archive.search.meaning.merge`), and
-    the sentences nearest the query of the talks that do not hold every word are picked
-    while the moments may still be on their way (:func:`_meaning_moments`). Returns the page,
-    its moments and how many talks the meaning added to the count."""
+    Otherwise the page's moments are asked while the query is embedded; then the talks nearest
+    its vector are asked while the sentences nearest the query are picked in the page's talks
+    that do not hold every word, and the near talks are merged on the first page
+    (:func:`archive.search.meaning.merge`) and picked in too. The moments may still be on their
+    way meanwhile (:func:`_meaning_moments`). Returns the page, its moments and how many talks
+    the meaning added to the count."""
     talk_query.update(showRankingScore=True, showRankingScoreDetails=True)
     first = _multi(client, [talk_query])[0]
     ids = [h["talk_id"] for h in first["hits"]]
     if not meaning.needed(first["hits"], page, talk_query["hitsPerPage"]):
         return first, _moments(settings, client, talk_query, ids, speaker), 0
-    moments = _KEYWORDS.submit(_moments, settings, client, talk_query, ids, speaker)
+    moments = _BESIDE.submit(_moments, settings, client, talk_query, ids, speaker)
     found = meaning.of_query(query)
-    near: list[dict[str, Any]] = []
+    asked = _BESIDE.submit(_multi, client, [meaning.talk_query(
+        settings.meili_index, talk_query, found)]) if page == 1 else None
+    picked = meaning.picks(settings, [h["talk_id"] for h in first["hits"]
+                                      if not meaning.all_words(h)], found)
+    near: list[dict[str, Any]] = asked.result()[0]["hits"] if asked else []
     added = 0
-    if page == 1:  # the meaning's talks stand on the first page
-        near = _multi(client, [meaning.talk_query(settings.meili_index, talk_query, found)]
-                      )[0]["hits"]
+    if asked:  # the meaning's talks stand on the first page
         hits, added = meaning.merge(first["hits"], near, talk_query["hitsPerPage"])
         first = {**first, "hits": hits}
-    partial = [hit["talk_id"] for hit in first["hits"]
-               if hit.get("_meaning") or not meaning.all_words(hit)]
-    picked = meaning.picks(settings, partial, found)
+        picked.update(meaning.picks(settings, [h["talk_id"] for h in hits if h.get("_meaning")],
+                                    found))
+    shown = {h["talk_id"] for h in first["hits"]}
+    picked = {t: rows for t, rows in picked.items() if t in shown}
     segments = moments.result()
     segments.update({h["talk_id"]: [] for h in first["hits"] if h.get("_meaning")})
     _meaning_moments(settings, client, segments, picked, found, near, speaker)

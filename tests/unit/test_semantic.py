@@ -56,6 +56,14 @@ def test_the_real_model_puts_a_paraphrase_nearer_than_unrelated_text() -> None:
     assert rows[0] @ rows[1] > rows[0] @ rows[2]
 
 
+def test_a_text_whose_normalization_would_overrun_the_engine_is_embedded() -> None:
+    # U+FDFA becomes 18 characters: 150 of them, given as they are, aborted the process
+    rows = model.embed(["\ufdfa" * 150, "\ufdfa Guten Tag"])
+    mapped = model.embed(["\u0635\u0644\u0649 \u0627\u0644\u0644\u0647 \u0639\u0644\u064a\u0647 "
+                          "\u0648\u0633\u0644\u0645" * 150])
+    assert float(rows[0] @ mapped[0]) > 0.9999 and np.linalg.norm(rows[1]) > 0.99
+
+
 def test_model_files_are_checked_against_their_sha256(tmp_path: Path) -> None:
     for name in model.FILES:
         (tmp_path / name).write_bytes(b"not the model")
@@ -255,6 +263,38 @@ def test_a_near_talk_s_nearest_sentence_needs_no_fetch_and_only_the_others_are_f
     assert [m["idx"] for m in segments["t2"]] == [r for r, _ in picked["t2"]]
     [[asked]] = client.requests  # one round trip, for the two sentences that did not come
     assert asked["limit"] == 2 and str(nearest) not in asked["filter"].split("[", 1)[1]
+
+
+def test_a_partial_talk_the_merge_drops_gets_no_sentence_picked_or_fetched(
+        tmp_path: Path) -> None:
+    from archive.search import query as search_query
+
+    settings = Settings(data_dir=tmp_path, semantic=True, meili_index="segs")
+    spoken = transcript("Der Bürgerbus fährt nach Bedarf.",
+                        "Die Fahrer sind Ehrenamtliche aus den Dörfern.", "Im Herbst wächst das Gebiet.")
+    docs: list[dict[str, object]] = []
+    for talk_id in ("t2", "t3"):
+        vectors.fill(settings, talk_id, spoken, model.embed)
+        docs += [{"talk_id": talk_id, "idx": i, "start": s.start, "end": s.end, "text": s.text,
+                  "speaker": None} for i, s in enumerate(spoken.segments)]
+    partial = {**hit("t3", 0.5, matching=1), "title": "Herbst"}  # one of two words, not near
+    near = [{**docs[1], "title": "Bürgerbus", "_rankingScore": 0.9}]
+
+    class ByKind:  # requests go out from three threads: answered by kind
+        def __init__(self) -> None:
+            self.requests: list[dict[str, Any]] = []
+
+        def multi_search(self, queries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+            self.requests += [dict(q) for q in queries]
+            return [{"hits": near} if "vector" in q else
+                    {"hits": [partial], "totalHits": 1} if q["indexUid"] == "segs_talks" else
+                    {"hits": fetch(docs, q["filter"]) if q["q"] == "" else []} for q in queries]
+
+    client = ByKind()
+    found = search_query.search(settings, client, "Freiwillige Steuer")  # type: ignore[arg-type]
+    assert [t["id"] for t in found["talks"]] == ["t2"]  # t3 shares a word, not the meaning
+    fetches = [q for q in client.requests if q["q"] == "" and q["indexUid"] == "segs"]
+    assert not any("t3" in q["filter"] for q in fetches)
 
 
 def test_the_api_asks_the_keyword_page_then_the_nearest_talks(tmp_path: Path) -> None:
