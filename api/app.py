@@ -4,6 +4,8 @@ and ``/docs`` served from this machine by ``fastapi-offline`` (Swagger UI from i
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,12 +15,23 @@ from fastapi_offline import FastAPIOffline
 
 from archive import catalog as cat
 from archive.queue import Queue
-from archive.search import server
+from archive.search import meaning, server
 from archive.settings import Settings
 
 from . import admin, errors, event_pages, pages, signin
 from .headers import SecurityHeaders
 from .routes import ROUTERS
+
+log = logging.getLogger(__name__)
+
+
+def _warm() -> None:
+    """Search by meaning's model, loaded beside the start-up; a failure is the first query's
+    to report (in the one error shape), not the start-up's."""
+    try:
+        meaning.warm()
+    except Exception as exc:  # noqa: BLE001 - logged; the first query meets it again
+        log.warning("search by meaning did not load at start-up: %s", exc)
 
 
 def app_from_environment() -> FastAPI:
@@ -34,6 +47,10 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.search = server.client_for(settings)
         app.state.queue = Queue(settings)
         app.state.signin_limiter = signin.Limiter()
+        if settings.semantic:
+            # not a daemon: an exit waits the second it takes instead of unloading the model
+            # under it
+            threading.Thread(target=_warm, name="meaning-warm-up").start()
         try:
             yield
         finally:

@@ -64,6 +64,12 @@ def wanted(settings: Settings, query: str, exact: bool) -> bool:
     return settings.semantic and not exact and bool(query.strip())
 
 
+def warm() -> None:
+    """Load what a query's meaning needs by embedding one: the query encoder (about 0.5 s)
+    and the background's sixty vectors, so that the first reader's question does not wait."""
+    background.mean_cosine(embed_query("Anträge bequem von zu Hause stellen"))
+
+
 def of_query(query: str) -> Meaning:
     """The query's meaning: its vector and the cosine above its background."""
     vector = embed_query(query)

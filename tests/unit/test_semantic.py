@@ -333,6 +333,33 @@ def test_the_api_asks_the_keyword_page_then_the_nearest_talks(tmp_path: Path) ->
     assert len(exact.requests) == 1 and "vector" not in exact.requests[0][0]
 
 
+def test_the_api_loads_the_meaning_s_model_beside_its_start_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import threading
+
+    from .fakes import FakeSearch, app_with
+
+    def started(on: bool, folder: str) -> None:
+        with app_with(tmp_path / folder, FakeSearch(), semantic=on) as (client, _c, _t):
+            for thread in threading.enumerate():
+                if thread.name == "meaning-warm-up":
+                    thread.join(30)
+            assert client.get("/api/health").status_code == 200
+
+    calls: list[int] = []
+    monkeypatch.setattr(meaning, "warm", lambda: calls.append(1))
+    started(True, "on")
+    started(False, "off")
+    assert calls == [1]
+
+    def broken() -> None:
+        raise TalkarchiveError("sentence model file missing: x")
+
+    monkeypatch.setattr(meaning, "warm", broken)
+    started(True, "broken")  # the start-up goes on; the first query meets the error
+    assert "did not load at start-up: sentence model file missing" in caplog.text
+
+
 def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from .fakes import FakeSearch, add_talk, app_with
