@@ -64,6 +64,18 @@ def test_a_text_whose_normalization_would_overrun_the_engine_is_embedded() -> No
     assert float(rows[0] @ mapped[0]) > 0.9999 and np.linalg.norm(rows[1]) > 0.99
 
 
+def test_the_shipped_background_vectors_are_the_model_s_own(tmp_path: Path) -> None:
+    from archive.semantic import background
+
+    lines = background.sentences()
+    shipped = background.saved(background.digest(lines))
+    assert shipped is not None, "background.txt or the model changed: " \
+        "run scripts/background_vectors.py"
+    assert shipped.shape == (60, model.DIMENSIONS)
+    assert (np.sum(shipped * model.embed(lines), axis=1) > 0.9999).all()
+    assert background.saved(background.digest(lines[1:])) is None  # another text: embedded
+
+
 def test_model_files_are_checked_against_their_sha256(tmp_path: Path) -> None:
     for name in model.FILES:
         (tmp_path / name).write_bytes(b"not the model")
