@@ -283,7 +283,7 @@ def _with_meaning(settings: Settings, client: SearchClient, talk_query: dict[str
         settings.meili_index, talk_query, found)]) if page == 1 else None
     picked = meaning.picks(settings, [h["talk_id"] for h in first["hits"]
                                       if not meaning.all_words(h)], found)
-    near: list[dict[str, Any]] = asked.result()[0]["hits"] if asked else []
+    near = meaning.near(asked.result()[0]["hits"], found) if asked else []
     added = 0
     if asked:  # the meaning's talks stand on the first page
         hits, added = meaning.merge(first["hits"], near, talk_query["hitsPerPage"])

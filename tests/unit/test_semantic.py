@@ -172,8 +172,12 @@ def test_the_meaning_of_a_query_has_a_vector_and_a_floor() -> None:
     body = meaning.talk_query("x", keyword, found)  # without the vector: keywords only
     assert body["vector"] is found.vector and body["hybrid"]["semanticRatio"] == 1.0
     assert body["indexUid"] == "x" and body["distinct"] == "talk_id"  # a talk's best sentence
-    assert body["rankingScoreThreshold"] == round((1 + found.floor) / 2, 6)
+    assert "rankingScoreThreshold" not in body  # Meilisearch would search on for it: near()
     assert body["filter"] == keyword["filter"]
+    at = (1 + found.floor) / 2  # Meilisearch's score of a sentence on the floor
+    hits = [{"talk_id": "a", "_rankingScore": at + 0.01}, {"talk_id": "b", "_rankingScore": at},
+            {"talk_id": "c", "_rankingScore": at - 1e-4}]
+    assert [h["talk_id"] for h in meaning.near(hits, found)] == ["a", "b"]
 
 
 def hit(talk_id: str, score: float, matching: int = 2) -> dict[str, object]:
@@ -290,7 +294,7 @@ def test_a_partial_talk_the_merge_drops_gets_no_sentence_picked_or_fetched(
         docs += [{"talk_id": talk_id, "idx": i, "start": s.start, "end": s.end, "text": s.text,
                   "speaker": None} for i, s in enumerate(spoken.segments)]
     partial = {**hit("t3", 0.5, matching=1), "title": "Herbst"}  # one of two words, not near
-    near = [{**docs[1], "title": "Bürgerbus", "_rankingScore": 0.9}]
+    near = [{**docs[1], "title": "Bürgerbus", "_rankingScore": 0.99}]  # above the floor
 
     class ByKind:  # requests go out from three threads: answered by kind
         def __init__(self) -> None:
