@@ -58,8 +58,8 @@ def serve(ctx: Context, host: str, port: int, worker: bool, processes: int) -> N
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             if processes == 1:
-                uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                            http="httptools", loop="uvloop")
+                uvicorn.run(create_app(settings, settle=True), host=host, port=port,
+                            log_level="info", http="httptools", loop="uvloop")
             else:  # each process builds its app from the same environment
                 uvicorn.run("api.app:app_from_environment", factory=True, workers=processes,
                             host=host, port=port, log_level="info", http="httptools",

@@ -376,6 +376,33 @@ def test_the_api_loads_the_meaning_s_model_beside_its_start_up(
     assert "did not load at start-up: sentence model file missing" in caplog.text
 
 
+def test_a_server_s_start_up_objects_leave_the_garbage_collector_s_walks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    monkeypatch.setattr(meaning, "warm", lambda: None)
+    settings = Settings(data_dir=tmp_path, meili_url="http://127.0.0.2:9",
+                        meili_master_key="k" * 20, semantic=True)
+    frozen = {}
+    gc.unfreeze()
+    try:
+        for settle in (False, True):  # tests start many apps: only a server's settles
+            with TestClient(create_app(settings, settle=settle)) as client:
+                for thread in threading.enumerate():
+                    if thread.name == "meaning-warm-up":
+                        thread.join(30)
+                client.get("/api/health")
+                frozen[settle] = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert frozen[False] == 0 and frozen[True] > 10_000
+
+
 def test_a_full_page_of_every_word_hits_is_not_searched_by_meaning(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from .fakes import FakeSearch, add_talk, app_with
